@@ -1,0 +1,262 @@
+"""logmonitor settings: one file, every value from the environment (django-environ).
+
+Every variable is listed, with its default and meaning, in the README's
+configuration table. Defaults are the embedded one-machine stack: SQLite,
+the django-q2 ORM broker and the offline analyzer.
+"""
+
+import secrets
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("LOGMONITOR_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once into var/ (never committed)."""
+    key = env.str("SECRET_KEY", default="")
+    if key:
+        return key
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "django_q",
+    "monitors",
+    "runs",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "logmonitor.urls"
+WSGI_APPLICATION = "logmonitor.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'logmonitor.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web, the workers and the dispatcher read while one writes;
+    # IMMEDIATE takes the write lock at BEGIN so two writers queue on the busy
+    # timeout instead of failing with "database is locked" mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": env.str("SQLITE_TEST_NAME", default="") or None}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (throttling, health) ------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "logmonitor_cache"}}
+
+# --- Workers (django-q2) -------------------------------------------------
+# A run is bounded by its collection and LLM timeouts; `timeout` kills a stuck
+# worker, and `retry` must exceed it (plus queue wait) or a slow task would be
+# handed to a second worker while the first still runs it.
+Q_TIMEOUT_SECONDS = env.int("Q_TIMEOUT_SECONDS", default=300)
+Q_CLUSTER = {
+    "name": "logmonitor",
+    "workers": env.int("Q_WORKERS", default=4),
+    "timeout": Q_TIMEOUT_SECONDS,
+    "retry": Q_TIMEOUT_SECONDS + 60,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 1000,
+    "label": "Workers",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = env.float("Q_ORM_POLL_SECONDS", default=0.5)
+
+SCHEDULER_ENABLED = env.bool("SCHEDULER_ENABLED", default=True)
+SCHEDULER_TICK_SECONDS = env.float("SCHEDULER_TICK_SECONDS", default=5.0)
+RUN_LEASE_SECONDS = env.int("RUN_LEASE_SECONDS", default=Q_TIMEOUT_SECONDS + 120)
+
+# --- Auth -----------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+API_TOKEN = env.str("API_TOKEN", default="")
+
+# --- Security (production values when DEBUG is off) -------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
+if env.bool("BEHIND_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- i18n / static -----------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# --- LLM providers ---------------------------------------------------------
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
+# name -> provider class (dotted path, imported lazily), like EMAIL_BACKEND.
+LLM_PROVIDERS = {
+    "openai": "runs.llm.openai.OpenAIProvider",
+    "amazon_q": "runs.llm.amazon_q.AmazonQProvider",
+    "stub": "runs.llm.stub.StubProvider",
+}
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="") or ("openai" if OPENAI_API_KEY else "stub")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=60.0)
+LLM_MAX_RETRIES = env.int("LLM_MAX_RETRIES", default=1)
+AMAZON_Q_REGION = env.str("AMAZON_Q_REGION", default="us-east-1")
+AMAZON_Q_APPLICATION_ID = env.str("AMAZON_Q_APPLICATION_ID", default="")
+AMAZON_Q_USER_ID = env.str("AMAZON_Q_USER_ID", default="")
+AMAZON_Q_ENDPOINT_URL = env.str("AMAZON_Q_ENDPOINT_URL", default="") or None
+AMAZON_Q_MAX_INPUT_CHARS = env.int("AMAZON_Q_MAX_INPUT_CHARS", default=7000)
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+
+# --- Collection ------------------------------------------------------------
+COMMAND_INPUTS_ENABLED = env.bool("COMMAND_INPUTS_ENABLED", default=True)
+COMMAND_TIMEOUT_SECONDS = env.float("COMMAND_TIMEOUT_SECONDS", default=30.0)
+COMMAND_MAX_OUTPUT_BYTES = env.int("COMMAND_MAX_OUTPUT_BYTES", default=1_000_000)
+LOG_FILE_ROOTS = [str(Path(p).resolve()) for p in env.list("LOG_FILE_ROOTS", default=["/var/log", str(BASE_DIR / "demo" / "logs")])]
+DOCKER_HOST = env.str("DOCKER_HOST", default="") or None
+DOCKER_TIMEOUT_SECONDS = env.float("DOCKER_TIMEOUT_SECONDS", default=10.0)
+DEFAULT_WINDOW_MAX_LINES = env.int("DEFAULT_WINDOW_MAX_LINES", default=2000)
+DEFAULT_WINDOW_MAX_CHARS = env.int("DEFAULT_WINDOW_MAX_CHARS", default=200_000)
+
+# --- Runs ------------------------------------------------------------------
+MAX_RUN_HISTORY_PER_MONITOR = env.int("MAX_RUN_HISTORY_PER_MONITOR", default=500)
+STORED_LLM_MAX_CHARS = env.int("STORED_LLM_MAX_CHARS", default=100_000)
+STORED_LOGS_MAX_CHARS = env.int("STORED_LOGS_MAX_CHARS", default=200_000)
+INCIDENT_LOGS_EXCERPT_CHARS = env.int("INCIDENT_LOGS_EXCERPT_CHARS", default=4000)
+
+# --- Notifications -----------------------------------------------------------
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="logmonitor@localhost")
+TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+TWILIO_API_URL = env.str("TWILIO_API_URL", default="https://api.twilio.com")
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOKS_ALLOW_PRIVATE_IPS = env.bool("WEBHOOKS_ALLOW_PRIVATE_IPS", default=False)
+
+# Names of settings whose values must never reach a child process, a page,
+# the API, a log line or an LLM prompt.
+SECRET_SETTING_NAMES = (
+    "SECRET_KEY", "OPENAI_API_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+    "EMAIL_HOST_PASSWORD", "TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID", "API_TOKEN", "DATABASE_URL", "REDIS_URL",
+)
+
+# --- API -------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "logmonitor.permissions.APIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["logmonitor.permissions.IsStaffOrAPIKey"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_RATES": {"expensive": env.str("API_EXPENSIVE_THROTTLE", default="30/min")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "logmonitor API",
+    "DESCRIPTION": "Monitors that read logs, ask an LLM for a verdict, and tell people.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}

@@ -1,0 +1,44 @@
+"""Collectors: read every input of a monitor concurrently and join them into one text.
+
+Registry of ``mode -> collector class`` (dotted paths, imported lazily).
+Adding an input kind is one module and one line here.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from django.utils.module_loading import import_string
+
+from monitors.collectors.base import Collection, CollectionError, Collector, Section
+from monitors.collectors.window import apply_window, join_sections
+from monitors.schemas import InputSpec, WindowConfig
+
+COLLECTORS = {
+    "command": "monitors.collectors.command.CommandCollector",
+    "file": "monitors.collectors.file.FileCollector",
+    "docker": "monitors.collectors.docker.DockerCollector",
+}
+
+__all__ = ["COLLECTORS", "Collection", "CollectionError", "Collector", "Section", "collect", "collect_one"]
+
+
+def get_collector(mode: str) -> Collector:
+    return import_string(COLLECTORS[mode])()
+
+
+def collect_one(spec: InputSpec) -> Section:
+    """Read one input; a failure is recorded in its section, never raised."""
+    try:
+        text = get_collector(spec.mode).read(spec)
+    except CollectionError as exc:
+        return Section(label=spec.label, error=str(exc))
+    return apply_window(Section(label=spec.label, text=text), max_lines=spec.max_lines, max_chars=spec.max_chars)
+
+
+def collect(specs: list[InputSpec], window: WindowConfig) -> Collection:
+    """Read all inputs at once (each bounded by its own timeout), then apply the monitor's window."""
+    if not specs:
+        return Collection(sections=[], logs_text="")
+    with ThreadPoolExecutor(max_workers=min(len(specs), 16), thread_name_prefix="collect") as pool:
+        sections = list(pool.map(collect_one, specs))
+    return join_sections(sections, window)

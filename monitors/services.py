@@ -1,0 +1,116 @@
+"""Writes to targets, log sources and monitors, shared by admin, pages, API and commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from monitors import schemas
+from monitors.models import LogSource, Monitor, Target
+
+
+class InUseError(Exception):
+    """Deleting this would orphan something that still points at it."""
+
+
+def validate_monitor_fields(
+    *,
+    prompt: str,
+    inputs: Any,
+    window_config: Any,
+    notification_config: Any,
+    remediation_config: Any,
+    llm_provider: str,
+    llm_provider_metadata: Any,
+) -> dict[str, Any]:
+    """Check every nested config; return them normalised, or raise ConfigError naming the field."""
+    schemas.validate_prompt(prompt)
+    provider = llm_provider or ""
+    if provider and provider not in settings.LLM_PROVIDERS:
+        choices = ", ".join(sorted(settings.LLM_PROVIDERS))
+        message = f"Unknown provider '{provider}'; choose one of: {choices}."
+        raise schemas.ConfigError("llm_provider", [message], [f"llm_provider: {message}"])
+    provider_class = import_string(settings.LLM_PROVIDERS[provider or settings.LLM_PROVIDER])
+    metadata = schemas.parse("llm_provider_metadata", provider_class.metadata_schema, llm_provider_metadata)
+
+    def dump(model):
+        return model.model_dump(exclude_none=True)
+
+    return {
+        "inputs": [dump(spec) for spec in schemas.parse("inputs", schemas.InputSpec, inputs, many=True)],
+        "window_config": dump(schemas.parse("window_config", schemas.WindowConfig, window_config)),
+        "notification_config": dump(schemas.parse("notification_config", schemas.NotificationConfig, notification_config)),
+        "remediation_config": dump(schemas.parse("remediation_config", schemas.RemediationConfig, remediation_config)),
+        "llm_provider": provider,
+        "llm_provider_metadata": dump(metadata),
+    }
+
+
+def _save(instance, **fields):
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def target_create(**fields) -> Target:
+    return _save(Target(), **fields)
+
+
+def target_update(target: Target, **fields) -> Target:
+    return _save(target, **fields)
+
+
+def log_source_create(**fields) -> LogSource:
+    return _save(LogSource(), **fields)
+
+
+def log_source_update(log_source: LogSource, **fields) -> LogSource:
+    return _save(log_source, **fields)
+
+
+def monitor_create(**fields) -> Monitor:
+    """Create a monitor; an enabled one is due at once, so it runs within one dispatcher tick."""
+    monitor = Monitor(**fields)
+    if monitor.enabled:
+        monitor.next_run_at = timezone.now()
+    return _save(monitor)
+
+
+def monitor_update(monitor: Monitor, **fields) -> Monitor:
+    """Change a monitor; a shorter interval takes effect at the next tick."""
+    old_interval = monitor.interval_seconds
+    _save(monitor, **fields)
+    if monitor.enabled and monitor.interval_seconds != old_interval and monitor.last_run_at:
+        monitor_reschedule(monitor)
+    return monitor
+
+
+def monitor_set_enabled(monitor: Monitor, enabled: bool) -> Monitor:
+    """Enable (due now) or disable (off schedule) a monitor."""
+    monitor.enabled = enabled
+    monitor.next_run_at = timezone.now() if enabled else None
+    monitor.save(update_fields=["enabled", "next_run_at", "updated_at"])
+    return monitor
+
+
+def monitor_reschedule(monitor: Monitor) -> None:
+    base = monitor.last_run_at or timezone.now()
+    monitor.next_run_at = base + timezone.timedelta(seconds=monitor.interval_seconds)
+    Monitor.objects.filter(pk=monitor.pk).update(next_run_at=monitor.next_run_at)
+
+
+def delete(instance: Target | LogSource | Monitor) -> None:
+    """Delete, refusing when other objects still point at it (no silent cascades)."""
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except ProtectedError as exc:
+        names = ", ".join(sorted(str(obj) for obj in exc.protected_objects)[:10])
+        raise InUseError(f"{instance._meta.verbose_name.capitalize()} '{instance}' is still used by: {names}.") from None

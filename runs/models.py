@@ -1,0 +1,79 @@
+"""What happened: one MonitorRun per execution of a monitor."""
+
+from django.db import models
+from django.db.models import Q
+
+from monitors.models import Monitor
+
+
+class MonitorRun(models.Model):
+    """One execution of a monitor: what was read, what the LLM said, how it ended.
+
+    ``status`` stays empty while the run is going (``finished_at`` is null);
+    at most one run per monitor may be going, enforced by a partial unique
+    index. ``lease_expires_at`` lets the reaper fail a run whose worker died.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        WARN = "warn", "Warning"
+        ALERT = "alert", "Alert"
+        ERROR = "error", "Error"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        MANUAL = "manual", "Run now"
+        API = "api", "API"
+        COMMAND = "command", "Command line"
+
+    monitor = models.ForeignKey(Monitor, on_delete=models.CASCADE, related_name="runs")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    status = models.CharField(max_length=10, choices=Status.choices, blank=True, default="")
+    llm_status = models.CharField(max_length=20, blank=True, help_text="The raw status the LLM answered.")
+    summary = models.TextField(blank=True)
+    report = models.TextField(blank=True)
+    recommendations = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    logs_text = models.TextField(blank=True)
+    sections = models.JSONField(default=list, blank=True, help_text="Per input: label, lines, truncation, error.")
+
+    llm_provider = models.CharField(max_length=40, blank=True)
+    llm_model = models.CharField(max_length=200, blank=True)
+    llm_request = models.TextField(blank=True)
+    llm_response = models.TextField(blank=True)
+    prompt_tokens = models.PositiveIntegerField(null=True, blank=True)
+    completion_tokens = models.PositiveIntegerField(null=True, blank=True)
+
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["monitor"], condition=Q(finished_at__isnull=True), name="one_running_run_per_monitor"
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | ~Q(status=""), name="finished_run_has_status"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["monitor", "-started_at"], name="run_monitor_recent_idx"),
+            models.Index(fields=["lease_expires_at"], condition=Q(finished_at__isnull=True), name="run_lease_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.monitor} #{self.pk} {self.status or 'running'}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.finished_at is None
+
+    @property
+    def total_tokens(self) -> int | None:
+        if self.prompt_tokens is None and self.completion_tokens is None:
+            return None
+        return (self.prompt_tokens or 0) + (self.completion_tokens or 0)

@@ -1,0 +1,53 @@
+"""One run of one monitor, start to finish: ``run_monitor``.
+
+Collect the inputs, ask the provider, record the verdict, then tell the
+remediation agent and people. No transaction is held open while commands
+run or the LLM thinks; each step's failure is recorded on the run (or on a
+Delivery) and never leaves the run unfinished.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from monitors.collectors import collect
+from monitors.models import Monitor
+from notifications import services as notifications
+from runs import services
+from runs.llm import AnalysisRequest, ProviderError, get_provider, provider_name_for
+from runs.models import MonitorRun
+
+logger = logging.getLogger(__name__)
+
+
+def run_monitor(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE) -> MonitorRun:
+    """Run ``monitor`` now and return the finished run. Raises RunInProgress if one is going."""
+    run = services.run_start(monitor, trigger=trigger)
+    provider_name = provider_name_for(monitor)
+    collection = None
+    try:
+        collection = collect(monitor.input_specs, monitor.window)
+        if collection.failed:
+            errors = "; ".join(f"[{s.label}] {s.error}" for s in collection.sections)
+            services.run_fail(run, f"Collection failed: {errors}", collection=collection, provider=provider_name)
+        else:
+            request = AnalysisRequest(
+                prompt=monitor.prompt,
+                logs_text=collection.logs_text,
+                monitor_name=monitor.name,
+                metadata=monitor.llm_provider_metadata,
+            )
+            analysis = get_provider(provider_name).analyze(request)
+            services.run_finish(run, collection, analysis, provider=provider_name)
+    except ProviderError as exc:
+        services.run_fail(
+            run, f"LLM provider '{provider_name}' failed: {exc}", collection=collection,
+            provider=provider_name, request=exc.request, response=exc.raw_response,
+        )
+    except Exception as exc:  # never leave a run "running" because of a bug
+        logger.exception("run %s of monitor %s crashed", run.pk, monitor.pk)
+        services.run_fail(run, f"Unexpected error: {exc!r}", collection=collection, provider=provider_name)
+
+    notifications.remediate(monitor, run)
+    notifications.notify(monitor, run)
+    return run

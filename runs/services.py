@@ -1,0 +1,125 @@
+"""The only writers of a run's status, and history retention."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from monitors.collectors import Collection
+from monitors.models import Monitor
+from runs.llm import Analysis
+from runs.models import MonitorRun
+
+STATUS_FOR_VERDICT = {"HEALTHY": MonitorRun.Status.OK, "WARNING": MonitorRun.Status.WARN, "CRITICAL": MonitorRun.Status.ALERT}
+
+
+class RunInProgress(Exception):
+    """The monitor already has a run going; runs of one monitor never overlap."""
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n[... stored copy truncated: {len(text) - limit} more characters ...]"
+
+
+def run_start(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE) -> MonitorRun:
+    """Create the running row; the partial unique index refuses a second running run."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            return MonitorRun.objects.create(
+                monitor=monitor,
+                trigger=trigger,
+                started_at=now,
+                lease_expires_at=now + timedelta(seconds=settings.RUN_LEASE_SECONDS),
+            )
+    except IntegrityError:
+        raise RunInProgress(f"Monitor '{monitor}' already has a run in progress.") from None
+
+
+def _finish(run: MonitorRun, *, status: str, collection: Collection | None, **fields) -> MonitorRun:
+    now = timezone.now()
+    run.status = status
+    run.finished_at = now
+    run.lease_expires_at = None
+    run.duration_ms = int((now - run.started_at).total_seconds() * 1000)
+    if collection is not None:
+        run.logs_text = _clip(collection.logs_text, settings.STORED_LOGS_MAX_CHARS)
+        run.sections = [section.as_dict() for section in collection.sections]
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.llm_request = _clip(run.llm_request, settings.STORED_LLM_MAX_CHARS)
+    run.llm_response = _clip(run.llm_response, settings.STORED_LLM_MAX_CHARS)
+    with transaction.atomic():
+        run.save()
+        _record_state(run)
+    prune_history(run.monitor_id)
+    return run
+
+
+def _record_state(run: MonitorRun) -> None:
+    monitor = run.monitor
+    changes = {"last_run_at": run.finished_at, "state": run.status}
+    if monitor.state != run.status:
+        changes["state_since"] = run.finished_at
+    Monitor.objects.filter(pk=monitor.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(monitor, name, value)
+
+
+def run_finish(run: MonitorRun, collection: Collection, analysis: Analysis, *, provider: str) -> MonitorRun:
+    """Record the provider's verdict: HEALTHY/WARNING/CRITICAL map to ok/warn/alert."""
+    verdict = analysis.verdict
+    return _finish(
+        run,
+        status=STATUS_FOR_VERDICT[verdict.status],
+        collection=collection,
+        llm_status=verdict.status,
+        summary=verdict.summary,
+        report=verdict.report,
+        recommendations=list(verdict.recommendations),
+        llm_provider=provider,
+        llm_model=analysis.model,
+        llm_request=analysis.request,
+        llm_response=analysis.response,
+        prompt_tokens=analysis.prompt_tokens,
+        completion_tokens=analysis.completion_tokens,
+    )
+
+
+def run_fail(
+    run: MonitorRun, error: str, *, collection: Collection | None = None, provider: str = "", request: str = "", response: str = ""
+) -> MonitorRun:
+    """End the run as ``error``, keeping whatever was collected and what the provider said."""
+    return _finish(
+        run,
+        status=MonitorRun.Status.ERROR,
+        collection=collection,
+        error=error,
+        summary=error.splitlines()[0][:500] if error else "",
+        llm_provider=provider,
+        llm_request=request,
+        llm_response=response,
+    )
+
+
+def prune_history(monitor_id: int) -> int:
+    """Delete finished runs beyond MAX_RUN_HISTORY_PER_MONITOR (newest kept)."""
+    keep = settings.MAX_RUN_HISTORY_PER_MONITOR
+    cutoff = (
+        MonitorRun.objects.filter(monitor_id=monitor_id, finished_at__isnull=False)
+        .order_by("-started_at", "-id")
+        .values_list("started_at", "id")[keep : keep + 1]
+    )
+    if not cutoff:
+        return 0
+    started_at, run_id = cutoff[0]
+    old = MonitorRun.objects.filter(monitor_id=monitor_id, finished_at__isnull=False, started_at__lte=started_at).exclude(
+        started_at=started_at, id__gt=run_id
+    )
+    deleted, _ = old.delete()
+    return deleted
