@@ -1,0 +1,3 @@
+"""Pages for targets, log sources and monitors (under /app/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Pages for runs and the dashboard (under /app/)."""
+
+urlpatterns = []
