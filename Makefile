@@ -18,10 +18,13 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
+# The demo's receivers listen on loopback, which outbound webhooks refuse by default.
+run: export WEBHOOKS_ALLOWED_HOSTS ?= 127.0.0.1,localhost,::1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py setupdemo
+	$(BIN)/python manage.py setupschedules
 	@echo
 	@echo "  logmonitor is starting on http://$(HOST):$(PORT)/  (log in with the admin login above; Ctrl-C stops everything)"
 	@echo

@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_q",
     "monitors",
     "runs",
     "notifications",
+    "logmonitor.apikeys",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +126,11 @@ Q_CLUSTER = {
     "label": "Workers",
 }
 if REDIS_URL:
-    Q_CLUSTER["redis"] = REDIS_URL
+    from redis.connection import parse_url
+
+    # Timeouts so a lost Redis fails fast (/healthz, enqueue) instead of hanging;
+    # the socket timeout stays above the broker's 1 s BLPOP.
+    Q_CLUSTER["redis"] = {"socket_connect_timeout": 5, "socket_timeout": 30, **parse_url(REDIS_URL)}
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = env.float("Q_ORM_POLL_SECONDS", default=0.5)
@@ -141,7 +147,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "runs:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 API_TOKEN = env.str("API_TOKEN", default="")
 
@@ -208,6 +214,34 @@ STORED_LLM_MAX_CHARS = env.int("STORED_LLM_MAX_CHARS", default=100_000)
 STORED_LOGS_MAX_CHARS = env.int("STORED_LOGS_MAX_CHARS", default=200_000)
 INCIDENT_LOGS_EXCERPT_CHARS = env.int("INCIDENT_LOGS_EXCERPT_CHARS", default=4000)
 
+# --- Log intelligence: what the LLM is sent, and what it costs --------------
+# Characters of (compressed) logs per prompt, about 4 per token; text that fits
+# is sent as is. Amazon Q caps its whole input, so it keeps room for the prompt.
+LLM_BUDGET_CHARS = env.int("LLM_BUDGET_CHARS", default=24_000)
+LLM_BUDGET_CHARS_BY_PROVIDER = {
+    "amazon_q": max(AMAZON_Q_MAX_INPUT_CHARS - 2_000, 1_000),
+    **env.json("LLM_BUDGET_CHARS_BY_PROVIDER_JSON", default={}),
+}
+# USD per 1M tokens, (input, output); a model name also matches its dated
+# snapshots (gpt-4o-mini-2024-07-18). Unknown models get no estimate.
+LLM_PRICES = {
+    "gpt-4o-mini": ("0.15", "0.60"),
+    "gpt-4o": ("2.50", "10.00"),
+    "gpt-4.1": ("2.00", "8.00"),
+    "gpt-4.1-mini": ("0.40", "1.60"),
+    "gpt-4.1-nano": ("0.10", "0.40"),
+    "gpt-5": ("1.25", "10.00"),
+    "gpt-5-mini": ("0.25", "2.00"),
+    "gpt-5-nano": ("0.05", "0.40"),
+    "o3": ("2.00", "8.00"),
+    "o3-mini": ("1.10", "4.40"),
+    "o4-mini": ("1.10", "4.40"),
+    "gpt-4-turbo": ("10.00", "30.00"),
+    "gpt-3.5-turbo": ("0.50", "1.50"),
+    "stub": ("0", "0"),
+    **env.json("LLM_PRICES_JSON", default={}),
+}
+
 # --- Notifications -----------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -225,6 +259,14 @@ TWILIO_API_URL = env.str("TWILIO_API_URL", default="https://api.twilio.com")
 TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOKS_ALLOW_PRIVATE_IPS = env.bool("WEBHOOKS_ALLOW_PRIVATE_IPS", default=False)
+# Hosts (names, addresses or CIDR networks) that may be private or loopback;
+# `make run` allows loopback so the demo works. Link-local/metadata: never.
+WEBHOOKS_ALLOWED_HOSTS = env.list("WEBHOOKS_ALLOWED_HOSTS", default=[])
+# Transient failures are retried as background tasks with exponential backoff
+# and jitter: about BASE, 2*BASE, 4*BASE ... seconds, capped at MAX.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=4)
+NOTIFY_RETRY_BASE_SECONDS = env.float("NOTIFY_RETRY_BASE_SECONDS", default=30.0)
+NOTIFY_RETRY_MAX_SECONDS = env.float("NOTIFY_RETRY_MAX_SECONDS", default=3600.0)
 
 # Names of settings whose values must never reach a child process, a page,
 # the API, a log line or an LLM prompt.
@@ -240,8 +282,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["logmonitor.permissions.IsStaffOrAPIKey"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "logmonitor.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "logmonitor.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "logmonitor.pagination.BoundedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {"expensive": env.str("API_EXPENSIVE_THROTTLE", default="30/min")},
 }
@@ -250,6 +294,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Monitors that read logs, ask an LLM for a verdict, and tell people.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["logmonitor.permissions.IsStaffOrAPIKey"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page works offline: Swagger UI and ReDoc come from the sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["logmonitor.openapi.documented_paths_only"],
+    "OAS_VERSION": "3.1.0",
+    # A monitor's state and a run's status share the same values.
+    "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "runs.models.MonitorRun.Status"},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -259,4 +313,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Drain3 says "Starting Drain3 template miner" at INFO for every compressed section.
+    "loggers": {"drain3": {"level": "WARNING"}},
 }

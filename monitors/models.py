@@ -56,7 +56,10 @@ class LogSource(models.Model):
         """The log source as one more input of a monitor (its own label and window)."""
         config = self.config or {}
         if self.driver == self.Driver.DOCKER:
-            return schemas.InputSpec(label=self.label, mode="docker", container=config.get("container"), max_lines=config.get("max_lines", 200))
+            return schemas.InputSpec(
+                label=self.label, mode="docker", container=config.get("container"),
+                docker_host=config.get("docker_host"), max_lines=config.get("max_lines", 200),
+            )
         return schemas.InputSpec(label=self.label, mode="file", path=config.get("path"), max_lines=config.get("max_lines", 200))
 
     @property
@@ -107,6 +110,8 @@ class Monitor(models.Model):
             models.CheckConstraint(condition=Q(interval_seconds__gt=0), name="monitor_interval_positive"),
         ]
         indexes = [models.Index(fields=["enabled", "next_run_at"], name="monitor_due_idx")]
+        # Command inputs run programs on the host; plain staff may not add or change them.
+        permissions = [("manage_command_inputs", "Can create or change command inputs")]
 
     def __str__(self):
         return self.name

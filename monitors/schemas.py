@@ -10,11 +10,12 @@ DRF's (``{"inputs": [{"command": ["Field required"]}]}``) and flat lines
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 STATUSES = ("HEALTHY", "WARNING", "CRITICAL")
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -38,6 +39,7 @@ class InputSpec(Schema):
     shell: bool = False
     path: str | None = None
     container: str | None = None
+    docker_host: str | None = None
     timeout_seconds: Annotated[float, Field(gt=0, le=3600)] | None = None
     max_lines: PositiveInt | None = None
     max_chars: PositiveInt | None = None
@@ -54,6 +56,11 @@ class InputSpec(Schema):
         required = {"command": "command", "file": "path", "docker": "container"}[self.mode]
         if not getattr(self, required):
             raise ValueError(f"{required}: this field is required when mode is '{self.mode}'.")
+        if self.mode == "command" and not self.shell:
+            try:
+                shlex.split(self.command)
+            except ValueError as exc:
+                raise ValueError(f"command: cannot be split into arguments ({exc}).") from None
         return self
 
 
@@ -64,10 +71,32 @@ class WindowConfig(Schema):
     max_chars: PositiveInt | None = None
 
 
+def _is_http_url(value: str) -> bool:
+    return bool(re.match(r"^https?://[^\s/]+", value))
+
+
 class NotificationConfig(Schema):
+    """Who hears about runs, and when (noise control; notifications/policy.py applies it)."""
+
     email_recipients: list[str] = []
     sms_recipients: list[str] = []
+    webhook_urls: list[str] = []
     notify_on: Literal["alert_only", "warn_and_alert", "all"] = "alert_only"
+    # every_run: each run at the notify_on level is sent (the original behaviour);
+    # state_change: only escalation, de-escalation, recovery and reminders.
+    mode: Literal["every_run", "state_change"] = "every_run"
+    renotify_interval_minutes: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
+    alert_after_runs: Annotated[int, Field(ge=1, le=100)] = 1
+    recover_after_runs: Annotated[int, Field(ge=1, le=100)] = 1
+    notify_on_errors_after: Annotated[int, Field(ge=0, le=100)] = 3
+
+    @field_validator("webhook_urls")
+    @classmethod
+    def _webhooks(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not _is_http_url(value):
+                raise ValueError(f"'{value}' is not an http:// or https:// URL")
+        return values
 
     @field_validator("email_recipients")
     @classmethod
@@ -94,11 +123,13 @@ class RemediationConfig(Schema):
     trigger_on: list[Literal["HEALTHY", "WARNING", "CRITICAL"]] = ["CRITICAL"]
     max_auto_actions: Annotated[int, Field(ge=0, le=100)] = 5
     require_human_approval: bool = True
+    max_per_hour: Annotated[int, Field(ge=1, le=1000)] = 10
+    send_resolved: bool = False
 
     @field_validator("remediation_endpoint")
     @classmethod
     def _endpoint(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^https?://[^\s/]+", value):
+        if value and not _is_http_url(value):
             raise ValueError("must be an http:// or https:// URL")
         return value or None
 
@@ -107,6 +138,47 @@ class RemediationConfig(Schema):
         if self.enabled and not self.remediation_endpoint:
             raise ValueError("remediation_endpoint: this field is required when remediation is enabled.")
         return self
+
+
+MAX_PATTERN_CHARS = 500
+
+
+def _regex(value: str) -> str:
+    """An operator's regular expression: it compiles, and it cannot match nothing.
+
+    A pattern that matches the empty string would redact between every
+    character, or count every line towards a severity rule.
+    """
+    if not value:
+        raise ValueError("may not be blank")
+    if len(value) > MAX_PATTERN_CHARS:
+        raise ValueError(f"must have no more than {MAX_PATTERN_CHARS} characters")
+    try:
+        compiled = re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"'{value}' is not a valid regular expression ({exc})") from None
+    if compiled.search(""):
+        raise ValueError(f"'{value}' matches an empty string; it would match everywhere")
+    return value
+
+
+Regex = Annotated[str, AfterValidator(_regex)]
+
+
+class RedactionConfig(Schema):
+    """Per-monitor redaction: built-in secret patterns (on unless switched off) plus the operator's own."""
+
+    enabled: bool = True
+    extra_patterns: list[Regex] = []
+
+
+class FloorRuleSpec(Schema):
+    """An operator's severity rule: ``min_count`` or more lines matching ``pattern`` => at least ``min_status``."""
+
+    pattern: Regex
+    min_status: Literal["WARNING", "CRITICAL"]
+    min_count: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    label: Annotated[str, Field(max_length=100)] = ""
 
 
 class FileSourceConfig(Schema):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from monitors import schemas
+from monitors.collectors import Section, collect_one
 from monitors.models import LogSource, Monitor, Target
 
 
@@ -114,3 +115,17 @@ def delete(instance: Target | LogSource | Monitor) -> None:
     except ProtectedError as exc:
         names = ", ".join(sorted(str(obj) for obj in exc.protected_objects)[:10])
         raise InUseError(f"{instance._meta.verbose_name.capitalize()} '{instance}' is still used by: {names}.") from None
+
+
+def log_source_sample(log_source: LogSource, *, lines: int = 50) -> Section:
+    """Read the last ``lines`` of a log source through its real driver (the "Test" button, ``POST /log-sources/{id}/test``).
+
+    Returns a collectors Section; a failure is its ``error``, never raised.
+    Nothing is written: this is a service only because admin, pages and API share it.
+    """
+    lines = max(1, min(int(lines), 1000))
+    try:
+        spec = log_source.as_input().model_copy(update={"max_lines": lines})
+    except ValueError as exc:  # a stored config that no longer validates
+        return Section(label=log_source.label, error=f"config: {exc}")
+    return collect_one(spec)

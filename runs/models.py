@@ -77,3 +77,23 @@ class MonitorRun(models.Model):
         if self.prompt_tokens is None and self.completion_tokens is None:
             return None
         return (self.prompt_tokens or 0) + (self.completion_tokens or 0)
+
+
+class DispatcherHeartbeat(models.Model):
+    """When a dispatcher last ticked and what it did, one row per dispatcher.
+
+    Kept in the database (not the cache, which may evict it) so /healthz on
+    any web host sees every dispatcher on every host.
+    """
+
+    name = models.CharField(max_length=200, unique=True, help_text="kind@host, e.g. loop@web-1 or schedule@worker-2.")
+    last_tick_at = models.DateTimeField()
+    last_enqueued = models.PositiveIntegerField(default=0)
+    last_skipped = models.PositiveIntegerField(default=0)
+    last_reaped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-last_tick_at"]
+
+    def __str__(self):
+        return f"{self.name} @ {self.last_tick_at:%Y-%m-%d %H:%M:%S}"

@@ -123,3 +123,34 @@ def prune_history(monitor_id: int) -> int:
     )
     deleted, _ = old.delete()
     return deleted
+
+
+LEASE_EXPIRED_ERROR = (
+    "Worker died or lease expired: the run was still going when its lease ran out at {lease:%Y-%m-%d %H:%M:%S %Z} "
+    "(RUN_LEASE_SECONDS={seconds}); the worker process was probably killed or its machine lost. "
+    "The monitor runs again at its next slot."
+)
+
+
+def run_reap_expired(*, now=None, limit: int = 100) -> int:
+    """Fail running runs whose lease expired (their worker died); return how many were reaped.
+
+    A run's lease outlives the task timeout, so a live worker has always
+    finished or been killed by django-q2 before its lease runs out. Each run
+    is claimed by compare-and-set on its lease, so concurrent reapers (one per
+    dispatcher) end it once; a late worker that does finish still overwrites
+    the error with its real verdict.
+    """
+    now = now or timezone.now()
+    expired = MonitorRun.objects.select_related("monitor").filter(finished_at__isnull=True, lease_expires_at__lt=now)
+    reaped = 0
+    for run in expired.order_by("lease_expires_at")[:limit]:
+        with transaction.atomic():
+            claimed = MonitorRun.objects.filter(
+                pk=run.pk, finished_at__isnull=True, lease_expires_at=run.lease_expires_at
+            ).update(lease_expires_at=None)
+            if not claimed:
+                continue
+            run_fail(run, LEASE_EXPIRED_ERROR.format(lease=run.lease_expires_at, seconds=settings.RUN_LEASE_SECONDS))
+        reaped += 1
+    return reaped

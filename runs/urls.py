@@ -1,3 +1,14 @@
-"""Pages for runs and the dashboard (under /app/)."""
+"""Pages for the dashboard, a monitor and its runs, and one run's report (under /app/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from runs import views
+
+app_name = "runs"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("monitors/<int:pk>/", views.monitor_detail, name="monitor"),
+    path("monitors/<int:pk>/run/", views.monitor_run_now, name="run-now"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+]

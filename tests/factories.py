@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from monitors.models import LogSource, Monitor, Target
-from notifications.models import Delivery
+from notifications.models import AlertState, Delivery, MaintenanceWindow
 from runs.models import MonitorRun
 
 
@@ -72,3 +72,19 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     channel = Delivery.Channel.EMAIL
     recipient = "ops@example.com"
     outcome = Delivery.Outcome.SENT
+
+
+class AlertStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlertState
+
+    monitor = factory.SubFactory(MonitorFactory)
+
+
+class MaintenanceWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaintenanceWindow
+
+    monitor = factory.SubFactory(MonitorFactory)
+    name = factory.Sequence(lambda n: f"window-{n}")
+    kind = MaintenanceWindow.Kind.ONCE

@@ -6,18 +6,26 @@ Adding an input kind is one module and one line here.
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
+
 from django.utils.module_loading import import_string
 
 from monitors.collectors.base import Collection, CollectionError, Collector, Section
 from monitors.collectors.window import apply_window, join_sections
 from monitors.schemas import InputSpec, WindowConfig
 
+logger = logging.getLogger(__name__)
+
 COLLECTORS = {
     "command": "monitors.collectors.command.CommandCollector",
     "file": "monitors.collectors.file.FileCollector",
     "docker": "monitors.collectors.docker.DockerCollector",
 }
+
+# Inputs read at once per run; each is bounded by its own timeout, so the run
+# takes about as long as its slowest input, not the sum.
+MAX_PARALLEL_INPUTS = 16
 
 __all__ = ["COLLECTORS", "Collection", "CollectionError", "Collector", "Section", "collect", "collect_one"]
 
@@ -27,18 +35,21 @@ def get_collector(mode: str) -> Collector:
 
 
 def collect_one(spec: InputSpec) -> Section:
-    """Read one input; a failure is recorded in its section, never raised."""
+    """Read one input and apply its own window; a failure is recorded in its section, never raised."""
     try:
-        text = get_collector(spec.mode).read(spec)
+        section = get_collector(spec.mode).read(spec)
     except CollectionError as exc:
         return Section(label=spec.label, error=str(exc))
-    return apply_window(Section(label=spec.label, text=text), max_lines=spec.max_lines, max_chars=spec.max_chars)
+    except Exception as exc:  # a bug in one collector must not sink the other inputs
+        logger.exception("collector %s failed on input %s", spec.mode, spec.label)
+        return Section(label=spec.label, error=f"unexpected error: {exc!r}")
+    return apply_window(section, max_lines=spec.max_lines, max_chars=spec.max_chars)
 
 
 def collect(specs: list[InputSpec], window: WindowConfig) -> Collection:
     """Read all inputs at once (each bounded by its own timeout), then apply the monitor's window."""
     if not specs:
         return Collection(sections=[], logs_text="")
-    with ThreadPoolExecutor(max_workers=min(len(specs), 16), thread_name_prefix="collect") as pool:
+    with ThreadPoolExecutor(max_workers=min(len(specs), MAX_PARALLEL_INPUTS), thread_name_prefix="collect") as pool:
         sections = list(pool.map(collect_one, specs))
     return join_sections(sections, window)

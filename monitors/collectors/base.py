@@ -1,4 +1,4 @@
-"""The collector family: one verb, ``collect(spec) -> Section``."""
+"""The collector family: one verb, ``read(spec) -> Section``."""
 
 from __future__ import annotations
 
@@ -17,19 +17,55 @@ class CollectionError(Exception):
 
 @dataclass
 class Section:
-    """What one input produced, before and after its window was applied."""
+    """What one input produced.
+
+    ``text`` is the kept body only; what was cut is counted, not kept, so an
+    input window and the monitor's window can both cut and one marker
+    (``marker()``) still tells the whole story. ``meta`` holds collector
+    facts (a command's ``exit_code`` and ``timed_out``, a file's offsets).
+    """
 
     label: str
     text: str = ""
     lines: int = 0
     truncated_lines: int = 0
     truncated_chars: int = 0
+    omitted_bytes: int = 0  # dropped before decoding: a command's output cap, a file's read limit
     error: str = ""
     meta: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        if self.text and not self.lines:
+            self.lines = len(self.text.splitlines())
+
     @property
     def truncated(self) -> bool:
-        return bool(self.truncated_lines or self.truncated_chars)
+        return bool(self.truncated_lines or self.truncated_chars or self.omitted_bytes)
+
+    def marker(self) -> str:
+        """One line saying what was cut from the top of this section, or ''."""
+        parts = []
+        if self.omitted_bytes:
+            parts.append(f"{self.omitted_bytes} older bytes (size cap)")
+        if self.truncated_lines:
+            parts.append(f"{self.truncated_lines} older lines")
+        if self.truncated_chars:
+            parts.append(f"{self.truncated_chars} older characters")
+        return f"[... truncated: {' and '.join(parts)} omitted ...]" if parts else ""
+
+    def render(self) -> str:
+        """The section as it appears in ``logs_text``: ``[LABEL]``, marker, body, error."""
+        lines = [f"[{self.label}]"]
+        if marker := self.marker():
+            lines.append(marker)
+        body = self.text.rstrip("\n")
+        if body:
+            lines.append(body)
+        if self.error:
+            lines.append(f"[error: {self.error}]")
+        elif not body and not marker:
+            lines.append("(no output)")
+        return "\n".join(lines)
 
     def as_dict(self) -> dict:
         return {
@@ -38,21 +74,31 @@ class Section:
             "truncated": self.truncated,
             "truncated_lines": self.truncated_lines,
             "truncated_chars": self.truncated_chars,
+            "omitted_bytes": self.omitted_bytes,
             "error": self.error,
             **({"meta": self.meta} if self.meta else {}),
         }
 
 
 class Collector:
-    """Reads one kind of input. Subclasses implement ``read``; errors raise CollectionError."""
+    """Reads one kind of input.
 
-    def read(self, spec: InputSpec) -> str:
+    Subclasses implement ``read`` and return a Section with the raw text (no
+    window applied) and any ``meta``; a failure that leaves nothing to show
+    raises CollectionError, which ``collect_one`` records as the section's error.
+    """
+
+    def read(self, spec: InputSpec) -> Section:
         raise NotImplementedError
 
 
 @dataclass
 class Collection:
-    """Everything read for one run: the sections and the joined ``logs_text``."""
+    """Everything read for one run: the sections and the joined ``logs_text``.
+
+    ``truncated_lines`` / ``truncated_chars`` count what the monitor's window
+    cut (each section's own counts include it too).
+    """
 
     sections: list[Section]
     logs_text: str

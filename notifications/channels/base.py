@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
+
+from logmonitor.lib.http import OutboundError
 
 
-class TransportError(Exception):
-    """Sending failed. ``permanent`` when a retry cannot help (bad address, 4xx)."""
+class TransportError(OutboundError):
+    """Sending failed. ``permanent`` when a retry cannot help (bad address, 4xx).
 
-    def __init__(self, message: str, *, permanent: bool = False, response_code: int | None = None):
-        super().__init__(message)
-        self.permanent = permanent
-        self.response_code = response_code
+    The HTTP seam raises its parent, ``OutboundError``, with the same fields;
+    callers catch ``OutboundError`` for both.
+    """
 
 
 class NotConfigured(Exception):
@@ -20,13 +21,23 @@ class NotConfigured(Exception):
 
 @dataclass
 class Message:
-    """What people are told about a run, rendered from templates once per run."""
+    """What is told about a run, rendered once; retries resend it unchanged.
 
-    subject: str
-    text: str
-    html: str
-    short: str
+    ``identity`` stays the same across retries (the incident id for
+    remediation, the Message-ID of an email, the ``webhook-id`` header).
+    ``data`` is the JSON body for webhook-like channels.
+    """
+
+    subject: str = ""
+    text: str = ""
+    html: str = ""
+    short: str = ""
     identity: str = ""
+    event: str = ""
+    data: dict = field(default_factory=dict)
+
+    def as_payload(self) -> dict:
+        return asdict(self)
 
 
 class Channel:
@@ -34,5 +45,5 @@ class Channel:
 
     kind = ""
 
-    def send(self, recipient: str, message: Message) -> int | None:
+    def send(self, recipient: str, message: Message, *, monitor) -> int | None:
         raise NotImplementedError

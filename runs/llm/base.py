@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from monitors.schemas import Schema
+from monitors.schemas import ConfigError, Schema, parse
 
 
 class ProviderError(Exception):
@@ -69,3 +69,10 @@ class Provider:
 
     def analyze(self, request: AnalysisRequest) -> Analysis:
         raise NotImplementedError
+
+    def options(self, request: AnalysisRequest) -> Schema:
+        """The monitor's ``llm_provider_metadata``, validated (it was checked on save; settings may have changed since)."""
+        try:
+            return parse("llm_provider_metadata", self.metadata_schema, request.metadata)
+        except ConfigError as exc:
+            raise ProviderError(f"invalid provider metadata: {exc}", permanent=True) from None

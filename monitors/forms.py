@@ -1,0 +1,335 @@
+"""Forms for the pages: flat widgets for the nested JSON configs.
+
+The forms only shape input. Validation is the same code the admin and the
+API use (``validate_monitor_fields`` and the schemas, then the services'
+``full_clean``); a ``ConfigError`` is mapped back onto the widget it is
+about, so "inputs[1].command: This field is required." appears beside the
+command box of the second input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from rest_framework.exceptions import PermissionDenied
+
+from logmonitor.permissions import COMMAND_INPUTS_PERMISSION, check_command_inputs
+from monitors import schemas
+from monitors.models import LogSource, Monitor, Target
+from monitors.services import validate_monitor_fields
+
+STATUS_CHOICES = [(status, status.title()) for status in schemas.STATUSES]
+
+# Where each key of a nested config lives on the monitor form.
+CONFIG_WIDGETS = {
+    "window_config": {"max_lines": "window_max_lines", "max_chars": "window_max_chars"},
+    "notification_config": {"email_recipients": "email_recipients", "sms_recipients": "sms_recipients", "notify_on": "notify_on"},
+    "remediation_config": {
+        "enabled": "remediation_enabled",
+        "remediation_endpoint": "remediation_endpoint",
+        "trigger_on": "remediation_trigger_on",
+        "max_auto_actions": "max_auto_actions",
+        "require_human_approval": "require_human_approval",
+    },
+}
+MODE_FIELDS = {"command": ("command", "shell"), "file": ("path",), "docker": ("container", "docker_host")}
+
+
+def messages_in(tree: Any) -> list[str]:
+    """Every message string in a DRF-shaped error tree, depth first."""
+    if isinstance(tree, str):
+        return [tree]
+    if isinstance(tree, dict):
+        return [m for value in tree.values() for m in messages_in(value)]
+    if isinstance(tree, list):
+        return [m for value in tree for m in messages_in(value)]
+    return [str(tree)] if tree else []
+
+
+def add_config_error(form: forms.Form, exc: schemas.ConfigError, widgets: dict[str, str]) -> None:
+    """Put each error of a dict-shaped config next to the widget for its key."""
+    tree = exc.errors if isinstance(exc.errors, dict) else {"non_field_errors": exc.errors}
+    for key, value in tree.items():
+        field = widgets.get(key)
+        for message in messages_in(value):
+            form.add_error(field, message if field else f"{exc.field}.{key}: {message}")
+
+
+def split_list(value: str) -> list[str]:
+    """Recipients typed one per line or separated by commas."""
+    return [item.strip() for item in re.split(r"[\n,;]+", value or "") if item.strip()]
+
+
+class ServiceForm(forms.Form):
+    """A form whose save goes through a service that may still refuse (unique name, model checks)."""
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """The service's ValidationError onto the form: beside the field when the form has it."""
+        for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}).items():
+            self.add_service_error(field, errors)
+
+    def add_service_error(self, field: str, errors: list[str]) -> None:
+        if field in self.fields:
+            self.add_error(field, errors)
+        else:
+            self.add_error(None, [e if field == "__all__" else f"{field}: {e}" for e in errors])
+
+
+class TargetForm(ServiceForm):
+    name = forms.CharField(max_length=200)
+    host = forms.CharField(max_length=255, required=False, help_text="Hostname or address, for people.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    @staticmethod
+    def initial_for(target: Target) -> dict:
+        return {"name": target.name, "host": target.host, "description": target.description}
+
+
+class LogSourceForm(ServiceForm):
+    """A file's tail or a container's logs; the driver's fields become its ``config``."""
+
+    SOURCE_WIDGETS = {"path": "path", "container": "container", "max_lines": "max_lines", "docker_host": "docker_host"}
+
+    name = forms.CharField(max_length=200)
+    target = forms.ModelChoiceField(Target.objects.all(), required=False, empty_label="(none)")
+    driver = forms.ChoiceField(choices=LogSource.Driver.choices)
+    path = forms.CharField(required=False, help_text="File driver: absolute path under one of LOG_FILE_ROOTS.")
+    container = forms.CharField(required=False, help_text="Docker driver: container name or id.")
+    docker_host = forms.CharField(required=False, help_text="Docker driver: optional, e.g. tcp://10.0.0.5:2375; default DOCKER_HOST.")
+    max_lines = forms.IntegerField(required=False, min_value=1, initial=200, help_text="Newest lines to read.")
+
+    @staticmethod
+    def initial_for(source: LogSource) -> dict:
+        return {"name": source.name, "target": source.target_id, "driver": source.driver, **(source.config or {})}
+
+    def clean(self):
+        data = super().clean()
+        driver = data.get("driver")
+        if driver not in schemas.LOG_SOURCE_CONFIGS:
+            return data
+        keys = schemas.LOG_SOURCE_CONFIGS[driver].model_fields
+        config = {key: data.get(key) for key in keys if data.get(key) not in (None, "")}
+        try:
+            data["config"] = schemas.parse("config", schemas.LOG_SOURCE_CONFIGS[driver], config).model_dump(exclude_none=True)
+        except schemas.ConfigError as exc:
+            add_config_error(self, exc, self.SOURCE_WIDGETS)
+        return data
+
+    def source_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"name": data["name"], "target": data["target"], "driver": data["driver"], "config": data["config"]}
+
+
+class InputForm(forms.Form):
+    """One item of ``inputs``: a label, a mode and the field that mode needs."""
+
+    label = forms.CharField(max_length=64, help_text="Section name in the text sent to the LLM, e.g. nginx.")
+    mode = forms.ChoiceField(choices=[("command", "Command"), ("file", "File"), ("docker", "Docker container")], initial="command")
+    command = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "code", "placeholder": "tail -n 200 /var/log/nginx/error.log"}))
+    shell = forms.BooleanField(required=False, label="Run through a shell", help_text="Needed for pipes and globs.")
+    path = forms.CharField(required=False, widget=forms.TextInput(attrs={"class": "code", "placeholder": "/var/log/syslog"}))
+    container = forms.CharField(required=False, help_text="Container name or id.")
+    docker_host = forms.CharField(required=False, label="Docker host", help_text="Optional, e.g. tcp://10.0.0.5:2375; default DOCKER_HOST.")
+    timeout_seconds = forms.FloatField(required=False, min_value=0.1, label="Timeout (s)")
+    max_lines = forms.IntegerField(required=False, min_value=1, label="Max lines")
+    max_chars = forms.IntegerField(required=False, min_value=1, label="Max chars")
+
+    def as_spec(self) -> dict:
+        """The JSON item, with only the fields its mode uses."""
+        data = self.cleaned_data
+        mode = data.get("mode") or "command"
+        spec = {"label": data.get("label", ""), "mode": mode}
+        for name in MODE_FIELDS[mode]:
+            if data.get(name):
+                spec[name] = data[name]
+        for name in ("timeout_seconds", "max_lines", "max_chars"):
+            if data.get(name) is not None:
+                spec[name] = data[name]
+        return spec
+
+
+InputFormSet = forms.formset_factory(InputForm, extra=0, can_delete=True)
+
+
+class MonitorForm(ServiceForm):
+    """A monitor with its nested configs as plain widgets, plus a formset of inputs (``self.inputs``)."""
+
+    name = forms.CharField(max_length=200)
+    target = forms.ModelChoiceField(Target.objects.all(), empty_label=None)
+    enabled = forms.BooleanField(required=False, initial=True, help_text="Disabled monitors are off the schedule; run now still works.")
+    interval_seconds = forms.IntegerField(min_value=1, initial=300, label="Interval (seconds)", help_text="How often it runs, e.g. 300 = every 5 minutes.")
+    # Not required here: the schema's own "may not be blank" message is the one the API gives.
+    prompt = forms.CharField(required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="What the LLM should look for.")
+    log_source = forms.ModelChoiceField(LogSource.objects.all(), required=False, empty_label="(none)", help_text="Read as one more input.")
+
+    window_max_lines = forms.IntegerField(required=False, min_value=1, label="Max lines", help_text=f"Default {settings.DEFAULT_WINDOW_MAX_LINES}.")
+    window_max_chars = forms.IntegerField(required=False, min_value=1, label="Max characters", help_text=f"Default {settings.DEFAULT_WINDOW_MAX_CHARS}.")
+
+    email_recipients = forms.CharField(required=False, label="Email recipients", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "oncall@example.com"}), help_text="One per line or separated by commas.")
+    sms_recipients = forms.CharField(required=False, label="SMS recipients", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "+15551234567"}), help_text="E.164 numbers, one per line.")
+    notify_on = forms.ChoiceField(
+        choices=[("alert_only", "Alerts only"), ("warn_and_alert", "Warnings and alerts"), ("all", "Every run")],
+        initial="alert_only", widget=forms.RadioSelect, label="Notify on",
+    )
+
+    remediation_enabled = forms.BooleanField(required=False, label="Send incidents to a remediation agent")
+    remediation_endpoint = forms.CharField(required=False, label="Endpoint URL", widget=forms.TextInput(attrs={"placeholder": "https://agent.example.com/incidents"}))
+    remediation_trigger_on = forms.MultipleChoiceField(
+        choices=STATUS_CHOICES, required=False, initial=["CRITICAL"], widget=forms.CheckboxSelectMultiple, label="Trigger on LLM status"
+    )
+    max_auto_actions = forms.IntegerField(required=False, min_value=0, max_value=100, initial=5, label="Max automatic actions")
+    require_human_approval = forms.BooleanField(required=False, initial=True, label="Require human approval")
+
+    llm_provider = forms.ChoiceField(required=False, label="LLM provider")
+    llm_provider_metadata = forms.CharField(
+        required=False, label="Provider options (JSON)", widget=forms.Textarea(attrs={"rows": 3, "class": "code", "placeholder": "{}"}),
+        help_text="Provider-specific, e.g. {\"model\": \"gpt-4o-mini\"}. Leave empty for none.",
+    )
+
+    def __init__(self, data=None, *, monitor: Monitor | None = None, user=None):
+        self.monitor, self.user = monitor, user
+        self.can_manage_commands = bool(user and user.has_perm(COMMAND_INPUTS_PERMISSION))
+        initial = self.initial_for(monitor) if monitor else {}
+        super().__init__(data, initial=initial)
+        self.fields["llm_provider"].choices = [("", f"Default ({settings.LLM_PROVIDER})")] + [(n, n) for n in settings.LLM_PROVIDERS]
+        inputs_initial = monitor.inputs if monitor else None
+        self.inputs = InputFormSet(data, prefix="inputs", initial=inputs_initial)
+        if not monitor:
+            self.inputs.extra = 1
+
+    @staticmethod
+    def initial_for(monitor: Monitor) -> dict:
+        window, notification, remediation = monitor.window_config or {}, monitor.notification_config or {}, monitor.remediation_config or {}
+        return {
+            "name": monitor.name, "target": monitor.target_id, "enabled": monitor.enabled,
+            "interval_seconds": monitor.interval_seconds, "prompt": monitor.prompt, "log_source": monitor.log_source_id,
+            "window_max_lines": window.get("max_lines"), "window_max_chars": window.get("max_chars"),
+            "email_recipients": "\n".join(notification.get("email_recipients", [])),
+            "sms_recipients": "\n".join(notification.get("sms_recipients", [])),
+            "notify_on": notification.get("notify_on", "alert_only"),
+            "remediation_enabled": remediation.get("enabled", False),
+            "remediation_endpoint": remediation.get("remediation_endpoint", ""),
+            "remediation_trigger_on": remediation.get("trigger_on", ["CRITICAL"]),
+            "max_auto_actions": remediation.get("max_auto_actions", 5),
+            "require_human_approval": remediation.get("require_human_approval", True),
+            "llm_provider": monitor.llm_provider,
+            "llm_provider_metadata": json.dumps(monitor.llm_provider_metadata, indent=2) if monitor.llm_provider_metadata else "",
+        }
+
+    def clean_llm_provider_metadata(self):
+        text = self.cleaned_data["llm_provider_metadata"].strip()
+        if not text:
+            return {}
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"Enter valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
+
+    def is_valid(self) -> bool:
+        inputs_valid = self.inputs.is_valid()  # first, so clean() can read the input forms
+        return super().is_valid() and inputs_valid and not self.inputs.non_form_errors()
+
+    def _input_forms(self) -> list[InputForm]:
+        """The input rows that count: not removed, and not an untouched blank extra row."""
+        return [
+            form for form in self.inputs.forms
+            if form.is_valid() and not form.cleaned_data.get("DELETE")
+            and (form in self.inputs.initial_forms or form.has_changed())
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not self.inputs.is_valid():
+            return data
+        input_forms = self._input_forms()
+        window = {"max_lines": data.get("window_max_lines"), "max_chars": data.get("window_max_chars")}
+        remediation = {
+            "enabled": data.get("remediation_enabled", False),
+            "remediation_endpoint": data.get("remediation_endpoint") or None,
+            "trigger_on": data.get("remediation_trigger_on") or [],
+            "max_auto_actions": data["max_auto_actions"] if data.get("max_auto_actions") is not None else 5,
+            "require_human_approval": data.get("require_human_approval", False),
+        }
+        raw = {
+            "inputs": [form.as_spec() for form in input_forms],
+            "window_config": {k: v for k, v in window.items() if v is not None},
+            "notification_config": {
+                "email_recipients": split_list(data.get("email_recipients")),
+                "sms_recipients": split_list(data.get("sms_recipients")),
+                "notify_on": data.get("notify_on") or "alert_only",
+            },
+            "remediation_config": remediation,
+            "llm_provider": data.get("llm_provider") or "",
+            "llm_provider_metadata": data.get("llm_provider_metadata") or {},
+        }
+        try:
+            self.config = validate_monitor_fields(prompt=data.get("prompt", ""), **raw)
+            # The API's rule, word for word: adding or changing a command needs the permission.
+            check_command_inputs(self.user, old_inputs=self.monitor.inputs if self.monitor else [], new_inputs=self.config["inputs"])
+        except schemas.ConfigError as exc:
+            self._add_config_error(exc, input_forms)
+        except PermissionDenied as exc:
+            self.inputs._non_form_errors.append(str(exc.detail))
+        return data
+
+    def _add_config_error(self, exc: schemas.ConfigError, input_forms: list[InputForm]) -> None:
+        if exc.field == "inputs":
+            tree = exc.errors if isinstance(exc.errors, list) else []
+            for index, item in enumerate(tree):
+                if isinstance(item, dict) and item and index < len(input_forms):
+                    for key, value in item.items():
+                        target = key if key in InputForm.base_fields else None
+                        for message in messages_in(value):
+                            input_forms[index].add_error(target, message)
+                elif isinstance(item, str):
+                    self.inputs._non_form_errors.append(item)
+        elif exc.field in CONFIG_WIDGETS:
+            add_config_error(self, exc, CONFIG_WIDGETS[exc.field])
+        elif exc.field in self.fields and isinstance(exc.errors, list):  # prompt, llm_provider
+            self.add_error(exc.field, messages_in(exc.errors))
+        else:  # llm_provider_metadata: the flat lines keep the key ("llm_provider_metadata.model: ...")
+            self.add_error(exc.field if exc.field in self.fields else None, exc.lines)
+
+    def monitor_fields(self) -> dict:
+        """Keyword arguments for monitor_create / monitor_update."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"], "target": data["target"], "log_source": data["log_source"],
+            "interval_seconds": data["interval_seconds"], "prompt": data["prompt"], "enabled": data["enabled"],
+            **self.config,
+        }
+
+    def add_service_error(self, field: str, errors: list[str]) -> None:
+        if field == "inputs":  # the formset has no single widget; show them above the rows
+            self.inputs._non_form_errors.extend(errors)
+        else:
+            super().add_service_error(field, errors)
+
+    SECTIONS = [
+        ("Window: caps on the text sent to the LLM", ["window_max_lines", "window_max_chars"]),
+        ("Notifications", ["notify_on", "email_recipients", "sms_recipients"]),
+        ("Remediation", ["remediation_enabled", "remediation_endpoint", "remediation_trigger_on", "max_auto_actions", "require_human_approval"]),
+        ("LLM", ["llm_provider", "llm_provider_metadata"]),
+    ]
+
+    @property
+    def sections(self):
+        """The nested configs as (legend, bound fields), so the template loops instead of repeating."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters (GET): status, target and a name search."""
+
+    status = forms.ChoiceField(required=False, choices=[
+        ("", "Any status"), ("unhealthy", "Unhealthy (alert, error, warning)"), ("alert", "Alert"), ("error", "Error"),
+        ("warn", "Warning"), ("ok", "OK"), ("new", "No verdict yet"), ("disabled", "Disabled"),
+    ])
+    target = forms.ModelChoiceField(Target.objects.all(), required=False, empty_label="Any target")
+    q = forms.CharField(required=False, label="Search by name", widget=forms.TextInput(attrs={"type": "search", "placeholder": "Monitor name"}))

@@ -1,0 +1,185 @@
+"""Template helpers for the pages and the admin: status labels, readable reports, the status chart.
+
+Model text (summaries, reports, recommendations, logs) is never trusted as
+HTML: ``report_html`` escapes every piece before it adds its own tags.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from monitors.models import Monitor
+
+register = template.Library()
+
+# Monitor states and run statuses share values (ok, warn, alert, error); a run
+# with no status yet is "running", a monitor with no state has no verdict yet.
+STATUS_LABELS = {**dict(Monitor.State.choices), "running": "Running"}
+# A shape beside the colour, so the status reads without colour vision too.
+STATUS_SYMBOLS = {"ok": "✓", "warn": "!", "alert": "✕", "error": "?", "running": "…", "": "–"}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status or "", status)
+
+
+@register.filter
+def status_symbol(status: str) -> str:
+    return STATUS_SYMBOLS.get(status or "", "")
+
+
+def status_badge(status: str) -> str:
+    """The badge HTML for Python callers (the admin), same markup as includes/status_badge.html."""
+    return render_to_string("includes/status_badge.html", {"status": status or ""})
+
+
+@register.filter
+def run_status(run) -> str:
+    """A run's status for display: ``running`` while it has not finished."""
+    return "running" if run.finished_at is None else run.status
+
+
+@register.filter
+def duration(ms) -> str:
+    if ms is None:
+        return "–"
+    if ms < 1000:
+        return f"{ms} ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return f"{int(seconds // 60)} min {int(seconds % 60)} s"
+
+
+@register.filter
+def seconds_human(seconds) -> str:
+    """300 -> '5 min', 3600 -> '1 h', 90 -> '90 s'."""
+    if not seconds:
+        return "–"
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds % size == 0:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"
+
+
+_BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
+# "## Heading" (markdown) or "== Heading ==" (what plain-text analyzers write).
+_HEADING = re.compile(r"^\s*(?:#{1,6}\s+(.*?)\s*#*|==+\s*(.*?)\s*==+)\s*$")
+
+
+def _inline(text: str) -> str:
+    """Escape, then turn `code` and **bold** into tags (they can only wrap escaped text)."""
+    html = escape(text)
+    html = re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", html)
+
+
+def _block(lines: list[str]) -> str:
+    """One block of lines as paragraphs, lists and headings."""
+    out, items, kind, para = [], [], "", []
+
+    def flush_list():
+        nonlocal items, kind
+        if items:
+            tag = "ol" if kind == "ol" else "ul"
+            out.append(f"<{tag}>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + f"</{tag}>")
+        items, kind = [], ""
+
+    def flush_para():
+        nonlocal para
+        if para:
+            out.append("<p>" + "<br>".join(_inline(line) for line in para) + "</p>")
+        para = []
+
+    for line in lines:
+        heading, bullet, numbered = _HEADING.match(line), _BULLET.match(line), _NUMBERED.match(line)
+        if heading:
+            flush_list(), flush_para()
+            out.append(f"<h4>{_inline(heading.group(1) or heading.group(2))}</h4>")
+        elif bullet or numbered:
+            flush_para()
+            this = "ul" if bullet else "ol"
+            if kind and kind != this:
+                flush_list()
+            kind = this
+            items.append((bullet or numbered).group(1))
+        elif items and line.startswith(("  ", "\t")):
+            items[-1] += " " + line.strip()  # a wrapped list item
+        else:
+            flush_list()
+            para.append(line.strip())
+    flush_list(), flush_para()
+    return "".join(out)
+
+
+@register.filter(is_safe=False)
+def report_html(text: str) -> str:
+    """Plain model text as paragraphs, lists and headings, every character escaped."""
+    if not text:
+        return ""
+    blocks = re.split(r"\n\s*\n", str(text).replace("\r\n", "\n").strip())
+    return mark_safe("".join(_block(block.split("\n")) for block in blocks))
+
+
+def split_log_sections(logs_text: str, labels: list[str]) -> list[tuple[str, str]]:
+    """Cut the joined ``[LABEL]`` text back into (label, text) pairs, in order.
+
+    Text before the first known header (a window marker, or the tail of a
+    section whose header was cut) is kept under an empty label.
+    """
+    if not logs_text:
+        return []
+    known = {f"[{label}]" for label in labels}
+    pairs: list[tuple[str, list[str]]] = [("", [])]
+    for line in logs_text.split("\n"):
+        if line in known:
+            pairs.append((line[1:-1], []))
+        else:
+            pairs[-1][1].append(line)
+    return [(label, "\n".join(lines).strip("\n")) for label, lines in pairs if label or "".join(lines).strip()]
+
+
+CHART_WIDTH, CHART_LANE, CHART_LEFT = 640, 22, 70
+CHART_LANES = ("ok", "warn", "alert", "error")
+
+
+@register.inclusion_tag("runs/includes/status_chart.html")
+def status_chart(runs: list) -> dict:
+    """Runs (oldest first) as marks in one lane per status, placed by start time."""
+    plot = CHART_WIDTH - CHART_LEFT - 10
+    marks = []
+    if runs:
+        start, end = runs[0].started_at, runs[-1].started_at
+        span = (end - start).total_seconds() or 1
+        width = max(3.0, min(12.0, plot / max(len(runs), 1) - 1))
+        for run in runs:
+            offset = (run.started_at - start).total_seconds() / span if len(runs) > 1 else 0.5
+            lane = CHART_LANES.index(run.status) if run.status in CHART_LANES else 3
+            marks.append({
+                "x": round(CHART_LEFT + offset * (plot - width), 1),
+                "y": 6 + lane * CHART_LANE,
+                "w": round(width, 1),
+                "status": run.status,
+                "url": reverse("runs:run", args=[run.pk]),
+                "title": f"{run.started_at:%Y-%m-%d %H:%M} {status_label(run.status)}: {run.summary[:120]}",
+            })
+    counts = {lane: sum(1 for run in runs if run.status == lane) for lane in CHART_LANES}
+    return {
+        "marks": marks,
+        "first_at": runs[0].started_at if runs else None,
+        "last_at": runs[-1].started_at if runs else None,
+        "lanes": [{"status": s, "y": 6 + i * CHART_LANE, "count": counts[s]} for i, s in enumerate(CHART_LANES)],
+        "width": CHART_WIDTH,
+        "height": 10 + len(CHART_LANES) * CHART_LANE,
+        "left": CHART_LEFT,
+        "lane_height": CHART_LANE - 6,
+        "summary": ", ".join(f"{counts[s]} {status_label(s)}" for s in CHART_LANES),
+    }

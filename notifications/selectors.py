@@ -1,0 +1,42 @@
+"""Reads for notifications: mutes, rate caps, secrets, the delivery log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+
+from notifications.models import AlertState, Delivery, MaintenanceWindow
+
+
+def mute_reason(monitor, now: datetime) -> str:
+    """Why nothing may be sent for ``monitor`` now ("" when nothing stops it): a silence or a maintenance window."""
+    state = AlertState.objects.filter(monitor=monitor).only("silenced_until", "silence_reason").first()
+    if state and state.silenced_until and state.silenced_until > now:
+        reason = f" ({state.silence_reason})" if state.silence_reason else ""
+        return f"silenced until {state.silenced_until.isoformat(timespec='minutes')}{reason}"
+    for window in MaintenanceWindow.objects.filter(monitor=monitor):
+        if window.is_active(now):
+            return f"maintenance window '{window.name}'"
+    return ""
+
+
+def remediations_since(monitor, since: datetime) -> int:
+    """Incidents handed to the remediation agent (first attempts, not retries or skips) since ``since``."""
+    return Delivery.objects.filter(
+        monitor=monitor, channel=Delivery.Channel.REMEDIATION, event="incident", attempt=1, created_at__gte=since
+    ).exclude(outcome=Delivery.Outcome.SKIPPED).count()
+
+
+def remediations_in_last_hour(monitor, now: datetime) -> int:
+    return remediations_since(monitor, now - timedelta(hours=1))
+
+
+def webhook_secret_for(monitor) -> str:
+    """The secret that signs this monitor's webhooks ("" when none was generated: sent unsigned)."""
+    return AlertState.objects.filter(monitor=monitor).values_list("webhook_secret", flat=True).first() or ""
+
+
+def deliveries_for_run(run) -> QuerySet[Delivery]:
+    """The delivery log of one run, oldest first (attempts of one message together)."""
+    return Delivery.objects.filter(run=run).order_by("created_at", "id")

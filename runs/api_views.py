@@ -1,0 +1,94 @@
+"""API views for running monitors and reading runs: run-once, status, run history."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from logmonitor.openapi import CONFLICT, ERROR, THROTTLED
+from logmonitor.throttling import ExpensiveActionThrottle
+from monitors.models import Monitor
+from runs import selectors
+from runs.models import MonitorRun
+from runs.pipeline import run_monitor
+from runs.serializers import MonitorStatusSerializer, RunDetailSerializer, RunFilterSerializer, RunSerializer
+
+RUN_ONCE = (
+    "Runs the monitor now, synchronously: collect, ask the LLM, record, notify. The answer is the finished run, "
+    "so it can take as long as the monitor's input timeouts plus the LLM timeout. Clients that cannot wait should "
+    "time out and poll `GET /monitors/{id}/status` until `running` is false, then read `GET /monitors/{id}/runs/latest`."
+)
+
+
+class MonitorRunActionsViewSet(viewsets.GenericViewSet):
+    """Run a monitor now, and its scheduling snapshot (the parts of /monitors/ that read or write runs)."""
+
+    queryset = Monitor.objects.select_related("target", "log_source")
+    serializer_class = MonitorStatusSerializer
+    lookup_value_regex = r"\d+"
+
+    @extend_schema(
+        request=None,
+        responses={201: RunDetailSerializer, 409: OpenApiResponse(CONFLICT, description="A run of this monitor is already in progress."), 429: THROTTLED},
+        summary="Run now and return the finished run",
+        description=RUN_ONCE,
+    )
+    @action(detail=True, methods=["post"], url_path="run-once", throttle_classes=[ExpensiveActionThrottle])
+    def run_once(self, request, pk=None):
+        run = run_monitor(self.get_object(), trigger=MonitorRun.Trigger.API)  # RunInProgress -> 409
+        return Response(RunDetailSerializer(run).data, status=201)
+
+    @extend_schema(responses={200: MonitorStatusSerializer}, summary="Scheduling snapshot of one monitor")
+    @action(detail=True, methods=["get"], url_path="status", url_name="status")
+    def monitor_status(self, request, pk=None):
+        return Response(MonitorStatusSerializer(get_object_or_404(selectors.monitor_statuses(), pk=pk)).data)
+
+    @extend_schema(responses={200: MonitorStatusSerializer(many=True)}, summary="Scheduling snapshot of every monitor")
+    @action(detail=False, methods=["get"], url_path="status", url_name="status-list")
+    def all_statuses(self, request):
+        page = self.paginate_queryset(selectors.monitor_statuses().order_by("name"))
+        return self.get_paginated_response(MonitorStatusSerializer(page, many=True).data)
+
+
+class MonitorRunViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A monitor's runs, newest first."""
+
+    serializer_class = RunSerializer
+
+    def monitor(self) -> Monitor:
+        return get_object_or_404(Monitor.objects.only("id"), pk=self.kwargs["monitor_id"])
+
+    def get_queryset(self):
+        filters = RunFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.run_history(self.monitor(), **filters.validated_data)
+
+    @extend_schema(parameters=[RunFilterSerializer], summary="Runs of a monitor, newest first (paginated)")
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(responses={200: RunDetailSerializer, 404: OpenApiResponse(ERROR, description="No such monitor, or no run yet.")})
+    @action(detail=False, methods=["get"], serializer_class=RunDetailSerializer)
+    def latest(self, request, monitor_id=None):
+        run = selectors.latest_run(self.monitor())
+        if run is None:
+            raise NotFound("This monitor has not run yet.")
+        return Response(RunDetailSerializer(run).data)
+
+
+class RunViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One run, with its deliveries."""
+
+    serializer_class = RunDetailSerializer
+    lookup_url_kwarg = "run_id"
+    lookup_value_regex = r"\d+"
+
+    def get_object(self):
+        run = selectors.run_for_report(self.kwargs["run_id"])
+        if run is None:
+            raise NotFound("No such run.")
+        return run

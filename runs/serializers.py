@@ -1,0 +1,76 @@
+"""API shapes of runs, their deliveries, and the monitors' scheduling snapshot."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from monitors.models import Monitor
+from notifications.models import Delivery
+from runs.models import MonitorRun
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = ["id", "channel", "recipient", "outcome", "error", "response_code", "attempt", "message_id", "created_at"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    """A run in a list: the columns RUN_LIST_FIELDS loads, never the big texts."""
+
+    status = serializers.ChoiceField(
+        choices=MonitorRun.Status.choices, allow_blank=True, help_text="ok, warn, alert or error; empty while running."
+    )
+    running = serializers.BooleanField(source="is_running", help_text="True while the run is going (no finished_at yet).")
+    monitor_id = serializers.IntegerField()
+
+    class Meta:
+        model = MonitorRun
+        # Only columns that runs.selectors loads for lists (RUN_LIST_FIELDS).
+        fields = [
+            "id", "monitor_id", "trigger", "status", "llm_status", "summary", "error",
+            "started_at", "finished_at", "duration_ms", "running",
+        ]
+        read_only_fields = fields
+
+
+class RunDetailSerializer(RunSerializer):
+    """One run with what was read, what the LLM was asked and said, and every delivery."""
+
+    deliveries = DeliverySerializer(many=True, read_only=True)
+    total_tokens = serializers.IntegerField(allow_null=True, read_only=True)
+
+    class Meta(RunSerializer.Meta):
+        fields = [
+            *RunSerializer.Meta.fields, "report", "recommendations", "logs_text", "sections", "llm_provider", "llm_model",
+            "llm_request", "llm_response", "prompt_tokens", "completion_tokens", "total_tokens", "deliveries",
+        ]
+        read_only_fields = fields
+
+
+class RunFilterSerializer(serializers.Serializer):
+    """Query parameters of a run list."""
+
+    status = serializers.ChoiceField(
+        choices=[*MonitorRun.Status.values, "running"], required=False, help_text="ok, warn, alert, error or running."
+    )
+    since = serializers.DateTimeField(required=False, help_text="Runs started at or after this time (ISO 8601).")
+    until = serializers.DateTimeField(required=False, help_text="Runs started before this time (ISO 8601).")
+
+
+class MonitorStatusSerializer(serializers.ModelSerializer):
+    """The scheduling snapshot of one monitor."""
+
+    monitor_id = serializers.IntegerField(source="id")
+    status = serializers.CharField(source="state", help_text="The last finished run's status (ok, warn, alert, error); empty before the first run.")
+    status_since = serializers.DateTimeField(source="state_since", allow_null=True)
+    running = serializers.BooleanField(help_text="A run is in progress now.")
+    last_run_id = serializers.IntegerField(allow_null=True, help_text="The newest run, finished or not.")
+
+    class Meta:
+        model = Monitor
+        fields = [
+            "monitor_id", "name", "enabled", "interval_seconds", "last_run_at", "status", "status_since",
+            "next_run_at", "running", "last_run_id", "skipped_slots",
+        ]
+        read_only_fields = fields

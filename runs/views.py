@@ -1,0 +1,112 @@
+"""Pages: the dashboard, a monitor with its history, "run now", and one run's report.
+
+Thin: selectors read, ``runs.pipeline.run_monitor`` runs (the same call as
+the API's run-once and ``manage.py runmonitor``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from monitors.forms import DashboardFilterForm
+from monitors.models import Monitor
+from monitors.views import is_fetch, staff_required
+from runs import selectors
+from runs.llm import provider_name_for
+from runs.models import MonitorRun
+from runs.pipeline import run_monitor
+from runs.services import RunInProgress
+from monitors.templatetags.ui import split_log_sections, status_label
+
+DASHBOARD_REFRESH_SECONDS = 20
+RUNS_PER_PAGE = 25
+
+
+@staff_required
+def dashboard(request):
+    """Every monitor, worst first; app.js re-fetches the list part every few seconds."""
+    filters = DashboardFilterForm(request.GET or None, label_suffix="")
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    target = wanted.get("target")
+    monitors = selectors.dashboard_monitors(status=wanted.get("status", ""), target_id=target.pk if target else None, search=wanted.get("q", ""))
+    counts = selectors.state_counts()
+    context = {
+        "monitors": monitors,
+        "counts": counts,
+        "status_links": [(value, counts[value]) for value in ("alert", "error", "warn", "ok")],
+        "filters": filters,
+        "filtered": any(wanted.values()),
+        "status": wanted.get("status", ""),
+        "refresh_seconds": DASHBOARD_REFRESH_SECONDS,
+        "now": timezone.now(),
+    }
+    return render(request, "runs/includes/dashboard_body.html" if is_fetch(request) else "runs/dashboard.html", context)
+
+
+@staff_required
+def monitor_detail(request, pk):
+    monitor = get_object_or_404(Monitor.objects.select_related("target", "log_source"), pk=pk)
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.monitor_runs(monitor, status=status), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "runs/monitor_detail.html", {
+        "monitor": monitor,
+        "inputs": monitor.inputs or [],
+        "window": monitor.window_config or {},
+        "notification": monitor.notification_config or {},
+        "remediation": monitor.remediation_config or {},
+        "provider": provider_name_for(monitor),
+        "page": page,
+        "status": status,
+        "status_choices": [*MonitorRun.Status.choices, ("running", "Running")],
+        "timeline": selectors.status_timeline(monitor),
+        "running": selectors.monitor_runs(monitor, status="running").first(),
+    })
+
+
+@staff_required
+@require_POST
+def monitor_run_now(request, pk):
+    """Run the monitor in this request, then show its report."""
+    monitor = get_object_or_404(Monitor.objects.select_related("target", "log_source"), pk=pk)
+    try:
+        run = run_monitor(monitor, trigger=MonitorRun.Trigger.MANUAL)
+    except RunInProgress as exc:
+        messages.warning(request, f"{exc} Wait for it to finish, then look at its report.")
+        return redirect("runs:monitor", pk=pk)
+    messages.success(request, f"Run finished: {status_label(run.status)}.")
+    return redirect("runs:run", pk=run.pk)
+
+
+def _pretty(text: str) -> str:
+    """Stored LLM traffic, indented when it is JSON (it is shown escaped either way)."""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return text
+
+
+@staff_required
+def run_detail(request, pk):
+    run = selectors.run_for_report(pk)
+    if run is None:
+        raise Http404("No such run.")
+    sections = [dict(section) for section in run.sections or []]
+    texts = dict(split_log_sections(run.logs_text, [s.get("label", "") for s in sections]))
+    for section in sections:
+        section["text"] = texts.pop(section.get("label", ""), "")
+    return render(request, "runs/run_detail.html", {
+        "run": run,
+        "monitor": run.monitor,
+        "sections": sections,
+        "preamble": texts.get(""),  # a window marker, or text whose header the window cut
+        "llm_request": _pretty(run.llm_request),
+        "llm_response": _pretty(run.llm_response),
+        "deliveries": run.deliveries.all(),
+    })
