@@ -101,3 +101,13 @@ class APIKeyAuthenticationExtension(OpenApiAuthenticationExtension):
 def documented_paths_only(endpoints, **kwargs):
     """Name each route by its documented path (``/targets``); the server also accepts ``/targets/``."""
     return [(path.rstrip("/") or "/", path_regex, method, callback) for path, path_regex, method, callback in endpoints]
+
+
+def integer_ids(result, generator, request, public):
+    """Path ids are positive integers (the routes accept only digits)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "path" and parameter["schema"].get("pattern") == r"^\d+$":
+                    parameter["schema"] = {"type": "integer", "minimum": 1}
+    return result

@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["logmonitor.openapi.documented_paths_only"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "logmonitor.openapi.integer_ids"],
     "OAS_VERSION": "3.1.0",
     # A monitor's state and a run's status share the same values.
     "ENUM_NAME_OVERRIDES": {"RunStatusEnum": "runs.models.MonitorRun.Status"},

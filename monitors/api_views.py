@@ -12,7 +12,7 @@ from logmonitor.openapi import ERROR, THROTTLED
 from logmonitor.permissions import check_command_inputs
 from logmonitor.throttling import ExpensiveActionThrottle
 from monitors import services
-from monitors.collectors import collect
+from monitors.selectors import monitor_collect
 from monitors.models import LogSource, Monitor, Target
 from monitors.serializers import (
     LogSourceSerializer,
@@ -114,5 +114,5 @@ class MonitorViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"], throttle_classes=[ExpensiveActionThrottle])
     def collect(self, request, pk=None):
         monitor = self.get_object()
-        return Response(MonitorCollectionSerializer(collect(monitor.input_specs, monitor.window).as_dict()).data)
+        return Response(MonitorCollectionSerializer(monitor_collect(monitor).as_dict()).data)
 

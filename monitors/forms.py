@@ -26,18 +26,59 @@ from monitors.services import validate_monitor_fields
 
 STATUS_CHOICES = [(status, status.title()) for status in schemas.STATUSES]
 
-# Where each key of a nested config lives on the monitor form.
+# Where each key of a nested config lives on the monitor form. Keys the form
+# does not show (or that a newer schema adds) keep their stored value on edit.
 CONFIG_WIDGETS = {
     "window_config": {"max_lines": "window_max_lines", "max_chars": "window_max_chars"},
-    "notification_config": {"email_recipients": "email_recipients", "sms_recipients": "sms_recipients", "notify_on": "notify_on"},
+    "notification_config": {
+        "notify_on": "notify_on",
+        "email_recipients": "email_recipients",
+        "sms_recipients": "sms_recipients",
+        "webhook_urls": "webhook_urls",
+        "mode": "notification_mode",
+        "renotify_interval_minutes": "renotify_interval_minutes",
+        "alert_after_runs": "alert_after_runs",
+        "recover_after_runs": "recover_after_runs",
+        "notify_on_errors_after": "notify_on_errors_after",
+    },
     "remediation_config": {
         "enabled": "remediation_enabled",
         "remediation_endpoint": "remediation_endpoint",
         "trigger_on": "remediation_trigger_on",
         "max_auto_actions": "max_auto_actions",
         "require_human_approval": "require_human_approval",
+        "max_per_hour": "remediation_max_per_hour",
+        "send_resolved": "remediation_send_resolved",
     },
 }
+CONFIG_SCHEMAS = {"window_config": schemas.WindowConfig, "notification_config": schemas.NotificationConfig, "remediation_config": schemas.RemediationConfig}
+LIST_KEYS = {"email_recipients", "sms_recipients", "webhook_urls"}  # typed one per line
+
+
+def config_initial(field: str, stored: dict | None) -> dict:
+    """Widget values for one nested config: the stored values over the schema's defaults."""
+    values = {**CONFIG_SCHEMAS[field]().model_dump(), **(stored or {})}
+    return {
+        widget: "\n".join(values.get(key) or []) if key in LIST_KEYS else values.get(key)
+        for key, widget in CONFIG_WIDGETS[field].items()
+    }
+
+
+def config_from_widgets(field: str, data: dict, stored: dict | None) -> dict:
+    """One nested config from the widgets, laid over the stored one; an empty widget means the default."""
+    config = dict(stored or {})
+    known = CONFIG_SCHEMAS[field].model_fields
+    for key, widget in CONFIG_WIDGETS[field].items():
+        if key not in known:
+            continue
+        value = split_list(data.get(widget)) if key in LIST_KEYS else data.get(widget)
+        if value is None or value == "":
+            config.pop(key, None)
+        else:
+            config[key] = value
+    return config
+
+
 MODE_FIELDS = {"command": ("command", "shell"), "file": ("path",), "docker": ("container", "docker_host")}
 
 
@@ -173,18 +214,29 @@ class MonitorForm(ServiceForm):
 
     email_recipients = forms.CharField(required=False, label="Email recipients", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "oncall@example.com"}), help_text="One per line or separated by commas.")
     sms_recipients = forms.CharField(required=False, label="SMS recipients", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "+15551234567"}), help_text="E.164 numbers, one per line.")
+    webhook_urls = forms.CharField(required=False, label="Webhook URLs", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "https://hooks.example.com/logmonitor"}), help_text="One per line.")
     notify_on = forms.ChoiceField(
         choices=[("alert_only", "Alerts only"), ("warn_and_alert", "Warnings and alerts"), ("all", "Every run")],
-        initial="alert_only", widget=forms.RadioSelect, label="Notify on",
+        required=False, widget=forms.RadioSelect, label="Notify on",
     )
+    notification_mode = forms.ChoiceField(
+        choices=[("every_run", "Every run at that level"), ("state_change", "Only when the state changes (and reminders)")],
+        required=False, widget=forms.RadioSelect, label="How often",
+    )
+    renotify_interval_minutes = forms.IntegerField(required=False, min_value=1, label="Remind every (minutes)", help_text="While still unhealthy; empty: no reminders.")
+    alert_after_runs = forms.IntegerField(required=False, min_value=1, label="Alert after N bad runs")
+    recover_after_runs = forms.IntegerField(required=False, min_value=1, label="Recover after N good runs")
+    notify_on_errors_after = forms.IntegerField(required=False, min_value=0, label="Tell about errors after N in a row")
 
     remediation_enabled = forms.BooleanField(required=False, label="Send incidents to a remediation agent")
     remediation_endpoint = forms.CharField(required=False, label="Endpoint URL", widget=forms.TextInput(attrs={"placeholder": "https://agent.example.com/incidents"}))
     remediation_trigger_on = forms.MultipleChoiceField(
-        choices=STATUS_CHOICES, required=False, initial=["CRITICAL"], widget=forms.CheckboxSelectMultiple, label="Trigger on LLM status"
+        choices=STATUS_CHOICES, required=False, widget=forms.CheckboxSelectMultiple, label="Trigger on LLM status"
     )
-    max_auto_actions = forms.IntegerField(required=False, min_value=0, max_value=100, initial=5, label="Max automatic actions")
-    require_human_approval = forms.BooleanField(required=False, initial=True, label="Require human approval")
+    max_auto_actions = forms.IntegerField(required=False, min_value=0, max_value=100, label="Max automatic actions")
+    remediation_max_per_hour = forms.IntegerField(required=False, min_value=1, label="Max incidents per hour")
+    require_human_approval = forms.BooleanField(required=False, label="Require human approval")
+    remediation_send_resolved = forms.BooleanField(required=False, label="Also send when resolved")
 
     llm_provider = forms.ChoiceField(required=False, label="LLM provider")
     llm_provider_metadata = forms.CharField(
@@ -195,32 +247,26 @@ class MonitorForm(ServiceForm):
     def __init__(self, data=None, *, monitor: Monitor | None = None, user=None):
         self.monitor, self.user = monitor, user
         self.can_manage_commands = bool(user and user.has_perm(COMMAND_INPUTS_PERMISSION))
-        initial = self.initial_for(monitor) if monitor else {}
-        super().__init__(data, initial=initial)
+        super().__init__(data, initial=self.initial_for(monitor))
         self.fields["llm_provider"].choices = [("", f"Default ({settings.LLM_PROVIDER})")] + [(n, n) for n in settings.LLM_PROVIDERS]
-        inputs_initial = monitor.inputs if monitor else None
-        self.inputs = InputFormSet(data, prefix="inputs", initial=inputs_initial)
+        self.inputs = InputFormSet(data, prefix="inputs", initial=monitor.inputs if monitor else None)
         if not monitor:
             self.inputs.extra = 1
 
     @staticmethod
-    def initial_for(monitor: Monitor) -> dict:
-        window, notification, remediation = monitor.window_config or {}, monitor.notification_config or {}, monitor.remediation_config or {}
-        return {
-            "name": monitor.name, "target": monitor.target_id, "enabled": monitor.enabled,
-            "interval_seconds": monitor.interval_seconds, "prompt": monitor.prompt, "log_source": monitor.log_source_id,
-            "window_max_lines": window.get("max_lines"), "window_max_chars": window.get("max_chars"),
-            "email_recipients": "\n".join(notification.get("email_recipients", [])),
-            "sms_recipients": "\n".join(notification.get("sms_recipients", [])),
-            "notify_on": notification.get("notify_on", "alert_only"),
-            "remediation_enabled": remediation.get("enabled", False),
-            "remediation_endpoint": remediation.get("remediation_endpoint", ""),
-            "remediation_trigger_on": remediation.get("trigger_on", ["CRITICAL"]),
-            "max_auto_actions": remediation.get("max_auto_actions", 5),
-            "require_human_approval": remediation.get("require_human_approval", True),
-            "llm_provider": monitor.llm_provider,
-            "llm_provider_metadata": json.dumps(monitor.llm_provider_metadata, indent=2) if monitor.llm_provider_metadata else "",
-        }
+    def initial_for(monitor: Monitor | None) -> dict:
+        """The widgets' values: the monitor's, or the defaults for a new one."""
+        initial = {"enabled": True, "interval_seconds": 300}
+        if monitor:
+            initial = {
+                "name": monitor.name, "target": monitor.target_id, "enabled": monitor.enabled,
+                "interval_seconds": monitor.interval_seconds, "prompt": monitor.prompt, "log_source": monitor.log_source_id,
+                "llm_provider": monitor.llm_provider,
+                "llm_provider_metadata": json.dumps(monitor.llm_provider_metadata, indent=2) if monitor.llm_provider_metadata else "",
+            }
+        for field in CONFIG_WIDGETS:
+            initial.update(config_initial(field, getattr(monitor, field) if monitor else None))
+        return initial
 
     def clean_llm_provider_metadata(self):
         text = self.cleaned_data["llm_provider_metadata"].strip()
@@ -232,8 +278,10 @@ class MonitorForm(ServiceForm):
             raise ValidationError(f"Enter valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
 
     def is_valid(self) -> bool:
-        inputs_valid = self.inputs.is_valid()  # first, so clean() can read the input forms
-        return super().is_valid() and inputs_valid and not self.inputs.non_form_errors()
+        self.inputs.is_valid()  # first, so clean() can read the input rows
+        form_valid = super().is_valid()
+        # Again: clean() may have put schema errors on input rows or above them.
+        return form_valid and self.inputs.is_valid()
 
     def _input_forms(self) -> list[InputForm]:
         """The input rows that count: not removed, and not an untouched blank extra row."""
@@ -248,23 +296,9 @@ class MonitorForm(ServiceForm):
         if self.errors or not self.inputs.is_valid():
             return data
         input_forms = self._input_forms()
-        window = {"max_lines": data.get("window_max_lines"), "max_chars": data.get("window_max_chars")}
-        remediation = {
-            "enabled": data.get("remediation_enabled", False),
-            "remediation_endpoint": data.get("remediation_endpoint") or None,
-            "trigger_on": data.get("remediation_trigger_on") or [],
-            "max_auto_actions": data["max_auto_actions"] if data.get("max_auto_actions") is not None else 5,
-            "require_human_approval": data.get("require_human_approval", False),
-        }
         raw = {
             "inputs": [form.as_spec() for form in input_forms],
-            "window_config": {k: v for k, v in window.items() if v is not None},
-            "notification_config": {
-                "email_recipients": split_list(data.get("email_recipients")),
-                "sms_recipients": split_list(data.get("sms_recipients")),
-                "notify_on": data.get("notify_on") or "alert_only",
-            },
-            "remediation_config": remediation,
+            **{field: config_from_widgets(field, data, getattr(self.monitor, field) if self.monitor else None) for field in CONFIG_WIDGETS},
             "llm_provider": data.get("llm_provider") or "",
             "llm_provider_metadata": data.get("llm_provider_metadata") or {},
         }
@@ -311,17 +345,24 @@ class MonitorForm(ServiceForm):
         else:
             super().add_service_error(field, errors)
 
+    # (legend, rows); the fields of one row sit side by side on a wide screen.
     SECTIONS = [
-        ("Window: caps on the text sent to the LLM", ["window_max_lines", "window_max_chars"]),
-        ("Notifications", ["notify_on", "email_recipients", "sms_recipients"]),
-        ("Remediation", ["remediation_enabled", "remediation_endpoint", "remediation_trigger_on", "max_auto_actions", "require_human_approval"]),
-        ("LLM", ["llm_provider", "llm_provider_metadata"]),
+        ("Window: caps on the text sent to the LLM", [["window_max_lines", "window_max_chars"]]),
+        ("Notifications", [
+            ["notify_on"], ["notification_mode"], ["email_recipients"], ["sms_recipients"], ["webhook_urls"],
+            ["alert_after_runs", "recover_after_runs", "notify_on_errors_after", "renotify_interval_minutes"],
+        ]),
+        ("Remediation", [
+            ["remediation_enabled"], ["remediation_endpoint", "max_auto_actions", "remediation_max_per_hour"],
+            ["remediation_trigger_on"], ["require_human_approval"], ["remediation_send_resolved"],
+        ]),
+        ("LLM", [["llm_provider"], ["llm_provider_metadata"]]),
     ]
 
     @property
     def sections(self):
-        """The nested configs as (legend, bound fields), so the template loops instead of repeating."""
-        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
+        """The nested configs as (legend, rows of bound fields), so the template loops instead of repeating."""
+        return [(legend, [[self[name] for name in row] for row in rows]) for legend, rows in self.SECTIONS]
 
 
 class DashboardFilterForm(forms.Form):

@@ -145,4 +145,28 @@ class Monitor(models.Model):
         return schemas.parse("remediation_config", schemas.RemediationConfig, self.remediation_config)
 
 
+class InputCursor(models.Model):
+    """Where a monitor's next run resumes reading one input (by label).
+
+    ``position`` belongs to the input's collector: a file's identity (device,
+    inode), offset and a fingerprint of the bytes before it; a container's id
+    and the engine time of its last entry; a digest of a command's output.
+    Written only after the LLM answered a run (``cursors_advance``), so an
+    outage re-reads the same lines.
+    """
+
+    monitor = models.ForeignKey(Monitor, on_delete=models.CASCADE, related_name="input_cursors")
+    label = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20, help_text="The input's mode when the cursor was stored: file, docker or command.")
+    position = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["monitor", "label"]
+        constraints = [models.UniqueConstraint(fields=["monitor", "label"], name="one_cursor_per_monitor_input")]
+
+    def __str__(self):
+        return f"{self.monitor} [{self.label}]"
+
+
 CONFIG_FIELDS = ("inputs", "window_config", "notification_config", "remediation_config", "llm_provider", "llm_provider_metadata")

@@ -65,10 +65,24 @@ class InputSpec(Schema):
 
 
 class WindowConfig(Schema):
-    """Caps on the joined text sent to the LLM."""
+    """What a run reads and sends: caps on the joined text, and incremental reading.
+
+    ``incremental``: file and docker inputs read only what arrived since the
+    last answered run (a command is always run whole). ``skip_when_unchanged``:
+    when nothing new arrived (and every command printed what it printed last
+    time), the run keeps the previous verdict without calling the LLM.
+    """
 
     max_lines: PositiveInt | None = None
     max_chars: PositiveInt | None = None
+    incremental: bool = True
+    skip_when_unchanged: bool = False
+
+    @model_validator(mode="after")
+    def _skip_needs_incremental(self) -> WindowConfig:
+        if self.skip_when_unchanged and not self.incremental:
+            raise ValueError("skip_when_unchanged: needs incremental reading (incremental: true) to know what is new.")
+        return self
 
 
 def _is_http_url(value: str) -> bool:
@@ -261,6 +275,23 @@ def _nest(tree: Any, loc: tuple, message: str) -> Any:
     branch = tree if isinstance(tree, dict) else {}
     branch[head] = _nest(branch.get(head), rest, message)
     return branch
+
+
+def unique_labels(specs: list[InputSpec]) -> list[InputSpec]:
+    """Labels name the sections the LLM reads and the cursors of incremental reads: one input per label."""
+    seen: set[str] = set()
+    errors: list[dict] = []
+    lines = []
+    for index, spec in enumerate(specs):
+        errors.append({})
+        if spec.label in seen:
+            message = f"'{spec.label}' is already the label of another input; labels must be unique."
+            errors[index] = {"label": [message]}
+            lines.append(f"inputs[{index}].label: {message}")
+        seen.add(spec.label)
+    if lines:
+        raise ConfigError("inputs", errors, lines)
+    return specs
 
 
 def validate_prompt(value: str) -> str:

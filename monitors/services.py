@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 
 from monitors import schemas
 from monitors.collectors import Section, collect_one
-from monitors.models import LogSource, Monitor, Target
+from monitors.models import InputCursor, LogSource, Monitor, Target
 
 
 class InUseError(Exception):
@@ -43,7 +43,7 @@ def validate_monitor_fields(
         return model.model_dump(exclude_none=True)
 
     return {
-        "inputs": [dump(spec) for spec in schemas.parse("inputs", schemas.InputSpec, inputs, many=True)],
+        "inputs": [dump(spec) for spec in schemas.unique_labels(schemas.parse("inputs", schemas.InputSpec, inputs, many=True))],
         "window_config": dump(schemas.parse("window_config", schemas.WindowConfig, window_config)),
         "notification_config": dump(schemas.parse("notification_config", schemas.NotificationConfig, notification_config)),
         "remediation_config": dump(schemas.parse("remediation_config", schemas.RemediationConfig, remediation_config)),
@@ -129,3 +129,25 @@ def log_source_sample(log_source: LogSource, *, lines: int = 50) -> Section:
     except ValueError as exc:  # a stored config that no longer validates
         return Section(label=log_source.label, error=f"config: {exc}")
     return collect_one(spec)
+
+
+def cursors_advance(monitor: Monitor, *, sections: list[Section]) -> None:
+    """Store where each input's next read resumes; call it only once the run's verdict is stored.
+
+    An input that failed keeps its old cursor (its lines are read next time);
+    cursors of inputs the monitor no longer has are deleted. Runs of one
+    monitor never overlap, so no other run writes these rows meanwhile.
+    """
+    with transaction.atomic():
+        InputCursor.objects.filter(monitor=monitor).exclude(label__in=[section.label for section in sections]).delete()
+        for section in sections:
+            if section.cursor is not None and not section.error:
+                InputCursor.objects.update_or_create(
+                    monitor=monitor, label=section.label, defaults={"kind": section.cursor.get("kind", ""), "position": section.cursor}
+                )
+
+
+def cursors_reset(monitor: Monitor) -> int:
+    """Forget where the monitor stopped reading: its next run reads each input's tail, as the first run did."""
+    deleted, _ = InputCursor.objects.filter(monitor=monitor).delete()
+    return deleted

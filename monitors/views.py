@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from monitors import services
-from monitors.collectors import collect
+from monitors.selectors import monitor_collect
 from monitors.forms import LogSourceForm, MonitorForm, TargetForm
 from monitors.models import LogSource, Monitor, Target
 
@@ -175,7 +175,7 @@ def monitor_enabled(request, pk):
 def monitor_preview(request, pk):
     """Collect every input now and show exactly the text the LLM would get (no LLM call, no run)."""
     monitor = get_object_or_404(Monitor.objects.select_related("target", "log_source"), pk=pk)
-    collection = collect(monitor.input_specs, monitor.window)
+    collection = monitor_collect(monitor)
     return render(request, "monitors/monitor_preview.html", {"monitor": monitor, "collection": collection})
 
 

@@ -116,6 +116,6 @@ def delivery_retry(delivery_id: int) -> Delivery | None:
     failed = Delivery.objects.select_related("monitor", "run").filter(pk=delivery_id).first()
     if failed is None or not Delivery.objects.filter(pk=delivery_id, next_attempt_at__isnull=False).update(next_attempt_at=None):
         return None
-    message = Message(**failed.payload)
+    message = Message.from_payload(failed.payload)
     Delivery.objects.filter(pk=delivery_id).update(payload={})
     return deliver(failed.channel, failed.recipient, message, monitor=failed.monitor, run=failed.run, attempt=failed.attempt + 1)

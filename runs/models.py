@@ -34,6 +34,9 @@ class MonitorRun(models.Model):
     report = models.TextField(blank=True)
     recommendations = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
+    llm_skipped = models.BooleanField(
+        default=False, help_text="Nothing new arrived: the LLM was not called and the previous verdict's status was kept."
+    )
 
     logs_text = models.TextField(blank=True)
     sections = models.JSONField(default=list, blank=True, help_text="Per input: label, lines, truncation, error.")

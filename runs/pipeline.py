@@ -3,17 +3,20 @@
 Collect the inputs, ask the provider, record the verdict, then tell the
 remediation agent and people. No transaction is held open while commands
 run or the LLM thinks; each step's failure is recorded on the run (or on a
-Delivery) and never leaves the run unfinished.
+Delivery) and never leaves the run unfinished. File and docker inputs are
+read from where the last answered run stopped, and those cursors move only
+once this run's verdict is stored.
 """
 
 from __future__ import annotations
 
 import logging
 
-from monitors.collectors import collect
 from monitors.models import Monitor
+from monitors.selectors import monitor_collect
+from monitors.services import cursors_advance
 from notifications import services as notifications
-from runs import services
+from runs import selectors, services
 from runs.llm import AnalysisRequest, ProviderError, get_provider, provider_name_for
 from runs.models import MonitorRun
 
@@ -26,10 +29,12 @@ def run_monitor(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE)
     provider_name = provider_name_for(monitor)
     collection = None
     try:
-        collection = collect(monitor.input_specs, monitor.window)
+        collection = monitor_collect(monitor)
         if collection.failed:
             errors = "; ".join(f"[{s.label}] {s.error}" for s in collection.sections)
             services.run_fail(run, f"Collection failed: {errors}", collection=collection, provider=provider_name)
+        elif monitor.window.skip_when_unchanged and collection.unchanged and (previous := selectors.last_verdict_run(monitor)):
+            services.run_skip(run, collection, previous=previous)
         else:
             request = AnalysisRequest(
                 prompt=monitor.prompt,
@@ -39,6 +44,9 @@ def run_monitor(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE)
             )
             analysis = get_provider(provider_name).analyze(request)
             services.run_finish(run, collection, analysis, provider=provider_name)
+        if run.status != MonitorRun.Status.ERROR:
+            # Only now, with the verdict stored: an LLM outage re-reads the same lines next time.
+            cursors_advance(monitor, sections=collection.sections)
     except ProviderError as exc:
         services.run_fail(
             run, f"LLM provider '{provider_name}' failed: {exc}", collection=collection,

@@ -11,8 +11,8 @@ are never closer than the interval and after downtime a monitor runs once,
 not once per missed slot. A slot that finds the previous run still
 going is claimed but not enqueued, and counted in ``Monitor.skipped_slots``.
 
-Query count per tick is constant (reap, select due, select running, claim,
-one bulk enqueue, heartbeat) whatever the number of monitors; the work grows
+Query count per tick is constant (reap, schedule the unscheduled, select
+due, select running, claim, one bulk enqueue, heartbeat) whatever the number of monitors; the work grows
 only with the number due.
 """
 
@@ -35,7 +35,7 @@ from django_q.models import OrmQ
 from django_q.tasks import async_task
 
 from monitors.models import Monitor
-from monitors.selectors import monitors_due
+from monitors.selectors import monitors_due, monitors_unscheduled
 from runs import services
 from runs.models import DispatcherHeartbeat, MonitorRun
 
@@ -81,8 +81,11 @@ def dispatch_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -
     now = now or timezone.now()
     enqueued: list[int] = []
     skipped: list[int] = []
-    for _ in range(MAX_BATCHES_PER_TICK):
+    for batch in range(MAX_BATCHES_PER_TICK):
         with transaction.atomic():
+            if batch == 0:
+                # A monitor saved without the services has no next_run_at: due now.
+                monitors_unscheduled().update(next_run_at=now)
             due = monitors_due(now=now, limit=batch_size)
             if not due:
                 break
@@ -142,7 +145,7 @@ def _claim(due: list[tuple[int, int]], *, busy: set[int], now: datetime) -> list
         f"UPDATE {table} SET {next_run} = CASE {pk} {' '.join(cases)} END, "
         f"{skipped_col} = {skipped_col} + {skip_increment} "
         f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) AND {enabled} = %s "
-        f"AND ({next_run} <= %s OR {next_run} IS NULL) RETURNING {pk}"
+        f"AND {next_run} <= %s RETURNING {pk}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -13,7 +13,9 @@ UNHEALTHY = ("alert", "error", "warn")
 
 # Columns a list of runs needs; the big text columns (logs, LLM request and
 # response) stay in the database until someone opens one report.
-RUN_LIST_FIELDS = ("id", "monitor_id", "trigger", "status", "llm_status", "summary", "error", "started_at", "finished_at", "duration_ms")
+RUN_LIST_FIELDS = (
+    "id", "monitor_id", "trigger", "status", "llm_status", "llm_skipped", "summary", "error", "started_at", "finished_at", "duration_ms",
+)
 
 DASHBOARD_FILTERS = {
     "unhealthy": Q(enabled=True, state__in=UNHEALTHY),
@@ -93,6 +95,12 @@ def run_history(monitor: Monitor, *, status: str = "", since=None, until=None) -
     if until is not None:
         runs = runs.filter(started_at__lt=until)
     return runs
+
+
+def last_verdict_run(monitor: Monitor) -> MonitorRun | None:
+    """The newest finished run that ended with a verdict (ok, warn or alert; a skipped run carries one too)."""
+    verdicts = (MonitorRun.Status.OK, MonitorRun.Status.WARN, MonitorRun.Status.ALERT)
+    return MonitorRun.objects.filter(monitor=monitor, status__in=verdicts).only(*RUN_LIST_FIELDS).order_by("-started_at", "-id").first()
 
 
 def latest_run(monitor: Monitor) -> MonitorRun | None:

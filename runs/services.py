@@ -91,6 +91,25 @@ def run_finish(run: MonitorRun, collection: Collection, analysis: Analysis, *, p
     )
 
 
+SKIPPED_SUMMARY = "No new log lines since the last run; LLM not called."
+SKIPPED_REPORT = (
+    "Nothing new arrived on any input since the last run (window_config.skip_when_unchanged), "
+    "so the LLM was not asked. The status is kept from run #{run_id} ({when:%Y-%m-%d %H:%M:%S %Z}): {summary}"
+)
+
+
+def run_skip(run: MonitorRun, collection: Collection, *, previous: MonitorRun) -> MonitorRun:
+    """Nothing new arrived: keep ``previous``'s status without asking the LLM, marked ``llm_skipped``."""
+    return _finish(
+        run,
+        status=previous.status,
+        collection=collection,
+        llm_skipped=True,
+        summary=SKIPPED_SUMMARY,
+        report=SKIPPED_REPORT.format(run_id=previous.pk, when=previous.started_at, summary=previous.summary),
+    )
+
+
 def run_fail(
     run: MonitorRun, error: str, *, collection: Collection | None = None, provider: str = "", request: str = "", response: str = ""
 ) -> MonitorRun:

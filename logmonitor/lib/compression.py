@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from drain3.drain import Drain
 
 SECTION_HEADER = re.compile(r"^\[[A-Za-z0-9_.:-]{1,64}\]$")
@@ -110,8 +111,6 @@ def mine(lines: list[str]) -> tuple[list[int | None], dict[int, str]]:
 
 def budget_for(provider_name: str) -> int:
     """Characters of logs a provider gets: LLM_BUDGET_CHARS_BY_PROVIDER, else LLM_BUDGET_CHARS."""
-    from django.conf import settings
-
     return int(settings.LLM_BUDGET_CHARS_BY_PROVIDER.get(provider_name, settings.LLM_BUDGET_CHARS))
 
 

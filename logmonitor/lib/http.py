@@ -243,8 +243,7 @@ def _find_cause(exc: BaseException, kind: type[BaseException]):
 
 
 def _reason(exc: requests.ConnectionError) -> str:
-    text = str(exc)
-    for marker in ("Failed to establish a new connection: ", "Cannot resolve "):
-        if marker in text:
-            return text.split(marker, 1)[1].split("'))")[0].rstrip(")'\"")
-    return text[:200]
+    """The socket-level reason ("[Errno 111] Connection refused"), not urllib3's wrapper text."""
+    cause = _find_cause(exc, NewConnectionError)
+    text = cause._message if cause is not None else str(exc)
+    return text.removeprefix("Failed to establish a new connection: ")[:200]

@@ -7,8 +7,9 @@ redacts once, right after collection.
 
 Patterns run in a fixed order, most specific first: a private key block or a
 JWT would otherwise be half-eaten by the generic ``key=value`` rule and leave
-the rest of the secret behind. Each pattern is one compiled regex and one
-pass over the text (about 10 ms for a 250 kB Loghub sample).
+the rest of the secret behind. Each pattern is one compiled regex, run only
+on the lines holding one of its cheap substring hints (10-30 ms for a 250 kB
+Loghub sample).
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-# A replacement is either a fixed template (with \1-style groups) or a function
-# of the match returning the replacement, or None to leave the match alone.
+# A replacement is a fixed string, or a function of the match returning the
+# replacement, or None to leave the match alone.
 Replacement = str | Callable[[re.Match], str | None]
 
 

@@ -2,11 +2,17 @@
 
 Registry of ``mode -> collector class`` (dotted paths, imported lazily).
 Adding an input kind is one module and one line here.
+
+Given ``cursors`` (a monitor's stored cursors by label; an empty mapping
+before its first run), inputs are read incrementally: files and containers
+from where the last answered run stopped. The cursors are only read here;
+each section proposes its next one, and the caller decides to store them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 
 from django.utils.module_loading import import_string
@@ -34,10 +40,14 @@ def get_collector(mode: str) -> Collector:
     return import_string(COLLECTORS[mode])()
 
 
-def collect_one(spec: InputSpec) -> Section:
-    """Read one input and apply its own window; a failure is recorded in its section, never raised."""
+def collect_one(spec: InputSpec, *, incremental: bool = False, cursor: dict | None = None) -> Section:
+    """Read one input (only what is new since ``cursor`` when ``incremental``) and apply its own window.
+
+    A failure is recorded in its section, never raised.
+    """
     try:
-        section = get_collector(spec.mode).read(spec)
+        collector = get_collector(spec.mode)
+        section = collector.read_new(spec, cursor) if incremental else collector.read(spec)
     except CollectionError as exc:
         return Section(label=spec.label, error=str(exc))
     except Exception as exc:  # a bug in one collector must not sink the other inputs
@@ -46,10 +56,19 @@ def collect_one(spec: InputSpec) -> Section:
     return apply_window(section, max_lines=spec.max_lines, max_chars=spec.max_chars)
 
 
-def collect(specs: list[InputSpec], window: WindowConfig) -> Collection:
-    """Read all inputs at once (each bounded by its own timeout), then apply the monitor's window."""
+def collect(specs: list[InputSpec], window: WindowConfig, *, cursors: Mapping[str, dict] | None = None) -> Collection:
+    """Read all inputs at once (each bounded by its own timeout), then apply the monitor's window.
+
+    ``cursors`` None: read every input whole (its tail). A mapping: read incrementally from them.
+    """
     if not specs:
         return Collection(sections=[], logs_text="")
+
+    def read(spec: InputSpec) -> Section:
+        if cursors is None:
+            return collect_one(spec)
+        return collect_one(spec, incremental=True, cursor=cursors.get(spec.label))
+
     with ThreadPoolExecutor(max_workers=min(len(specs), MAX_PARALLEL_INPUTS), thread_name_prefix="collect") as pool:
-        sections = list(pool.map(collect_one, specs))
+        sections = list(pool.map(read, specs))
     return join_sections(sections, window)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from monitors.schemas import InputSpec
@@ -23,6 +24,11 @@ class Section:
     input window and the monitor's window can both cut and one marker
     (``marker()``) still tells the whole story. ``meta`` holds collector
     facts (a command's ``exit_code`` and ``timed_out``, a file's offsets).
+
+    Incremental reads (``Collector.read_new``) also fill ``cursor``, where
+    the next read should resume (stored only once the LLM has answered),
+    ``changed`` (False when nothing arrived since the last cursor) and
+    ``notes`` (a rotation or truncation, shown to the LLM and people).
     """
 
     label: str
@@ -31,8 +37,12 @@ class Section:
     truncated_lines: int = 0
     truncated_chars: int = 0
     omitted_bytes: int = 0  # dropped before decoding: a command's output cap, a file's read limit
+    omitted_reason: str = "size cap"
     error: str = ""
     meta: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    cursor: dict | None = None
+    changed: bool = True
 
     def __post_init__(self):
         if self.text and not self.lines:
@@ -46,7 +56,7 @@ class Section:
         """One line saying what was cut from the top of this section, or ''."""
         parts = []
         if self.omitted_bytes:
-            parts.append(f"{self.omitted_bytes} older bytes (size cap)")
+            parts.append(f"{self.omitted_bytes} older bytes ({self.omitted_reason})")
         if self.truncated_lines:
             parts.append(f"{self.truncated_lines} older lines")
         if self.truncated_chars:
@@ -58,14 +68,20 @@ class Section:
         lines = [f"[{self.label}]"]
         if marker := self.marker():
             lines.append(marker)
+        lines.extend(f"[note: {note}]" for note in self.notes)
         body = self.text.rstrip("\n")
         if body:
             lines.append(body)
         if self.error:
             lines.append(f"[error: {self.error}]")
         elif not body and not marker:
-            lines.append("(no output)")
+            lines.append(self.placeholder)
         return "\n".join(lines)
+
+    @property
+    def placeholder(self) -> str:
+        """What an empty section says: an incremental read with nothing new is not "no output"."""
+        return "(no new lines since the last run)" if self.cursor is not None and not self.changed else "(no output)"
 
     def as_dict(self) -> dict:
         return {
@@ -76,6 +92,7 @@ class Section:
             "truncated_chars": self.truncated_chars,
             "omitted_bytes": self.omitted_bytes,
             "error": self.error,
+            **({"notes": self.notes} if self.notes else {}),
             **({"meta": self.meta} if self.meta else {}),
         }
 
@@ -90,6 +107,19 @@ class Collector:
 
     def read(self, spec: InputSpec) -> Section:
         raise NotImplementedError
+
+    def read_new(self, spec: InputSpec, cursor: dict | None) -> Section:
+        """Only what arrived since ``cursor`` (None: first read); ``section.cursor`` proposes the next one.
+
+        This default, for inputs with no position to resume from (commands),
+        reads everything and proposes a digest of it, so a run can still tell
+        "same output as last time" (``changed`` False) from new output.
+        """
+        section = self.read(spec)
+        digest = hashlib.sha256(section.text.encode()).hexdigest()
+        section.cursor = {"kind": spec.mode, "digest": digest}
+        section.changed = (cursor or {}).get("digest") != digest
+        return section
 
 
 @dataclass
@@ -109,6 +139,13 @@ class Collection:
     def failed(self) -> bool:
         """True when no input could be read at all."""
         return bool(self.sections) and all(section.error for section in self.sections)
+
+    @property
+    def unchanged(self) -> bool:
+        """True when every input was read incrementally, without error, and nothing arrived since its cursor."""
+        return bool(self.sections) and all(
+            section.cursor is not None and not section.changed and not section.error for section in self.sections
+        )
 
     def as_dict(self) -> dict:
         return {

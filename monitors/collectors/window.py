@@ -84,13 +84,14 @@ def _fit(sections: list[Section], budget: int, *, size, fixed, marker: int, cut)
 
 
 def _fixed_lines(section: Section, last: bool) -> int:
-    """Header, blank separator, and an error or "(no output)" line."""
-    return 1 + (0 if last else 1) + (1 if section.error or not section.text else 0)
+    """Header, blank separator, notes, and an error or "(no output)" line."""
+    return 1 + (0 if last else 1) + len(section.notes) + (1 if section.error or not section.text else 0)
 
 
 def _fixed_chars(section: Section, last: bool) -> int:
-    error = len(section.error) + 10 if section.error else (12 if not section.text else 0)
-    return len(section.label) + 3 + (0 if last else 2) + error
+    error = len(section.error) + 10 if section.error else (len(section.placeholder) + 1 if not section.text else 0)
+    notes = sum(len(note) + 9 for note in section.notes)
+    return len(section.label) + 3 + (0 if last else 2) + error + notes
 
 
 def join_sections(sections: list[Section], window: WindowConfig) -> Collection:

@@ -83,11 +83,14 @@ def _queue_retry(delivery: Delivery) -> None:
     from django_q.models import Schedule
     from django_q.tasks import schedule
 
-    schedule(
-        "notifications.tasks.retry_delivery",
-        delivery.pk,
-        name=f"notification-retry-{delivery.pk}",
-        schedule_type=Schedule.ONCE,
-        next_run=delivery.next_attempt_at,
-        repeats=-1,
-    )
+    try:
+        schedule(
+            "notifications.tasks.retry_delivery",
+            delivery.pk,
+            name=f"notification-retry-{delivery.pk}",
+            schedule_type=Schedule.ONCE,
+            next_run=delivery.next_attempt_at,
+            repeats=-1,
+        )
+    except Exception:  # the run is already recorded; a lost retry must not turn into a crashed run
+        logger.exception("could not queue the retry of delivery %s", delivery.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 
 from logmonitor.lib.http import OutboundError
@@ -37,7 +38,12 @@ class Message:
     data: dict = field(default_factory=dict)
 
     def as_payload(self) -> dict:
-        return asdict(self)
+        # ``data`` as text: PostgreSQL's jsonb reorders keys, and a retry must send the same bytes.
+        return {**asdict(self), "data": json.dumps(self.data)}
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> Message:
+        return cls(**{**payload, "data": json.loads(payload.get("data") or "{}")})
 
 
 class Channel:

@@ -1,21 +1,21 @@
 """The offline analyzer: judges logs by their own evidence, with no LLM and no network.
 
 It is the default when no OpenAI key is set, so the demo and air-gapped
-installs get real verdicts. Pure Python; every pattern is compiled once, and
-2,000 lines take a few milliseconds.
+installs get real verdicts. Pure Python, every pattern compiled once: a
+2,000-line Loghub sample took 22-30 ms of CPU on a busy 2-core machine.
 
 How a line is classed (first match wins):
 
 1. **fatal**: crash and exhaustion phrases (kernel panic, out of memory,
    OOM killer, segfault, core dumped, no space left on device, read-only
-   file system) or a FATAL / CRITICAL / CRIT / EMERG level ([crit], [alert]
-   and [emerg] in Apache's brackets).
+   file system).
 2. **auth**: a failed login (failed password, authentication failure,
    invalid / illegal user, user unknown, POSSIBLE BREAK-IN ATTEMPT...).
    Its source (``from X`` / ``rhost=X`` / ``[ip]``) is counted.
-3. the line's own **level** if it has one (ERROR, WARN, INFO, ``[error]``,
-   ``level=warn``, ``"level": "error"``); a line that says INFO stays info
-   even when its text mentions an exception.
+3. the line's own **level** if it has one: FATAL / CRITICAL / EMERG (and
+   Apache's ``[crit]``, ``[alert]``, ``[emerg]``) are fatal; ERROR,
+   ``[error]``, ``level=error``, ``"level": "error"`` an error; WARN a
+   warning; INFO and the rest info, even when the text mentions an exception.
 4. otherwise keywords: error / exception / failed / refused / timed out /
    ``SomethingError:`` make an **error**; warn / deprecated / retrying a
    **warning**; anything else is **info**.
@@ -37,14 +37,14 @@ a Python traceback                                    WARNING
 warnings >= 20, or >= 3 and >= 10% of n               WARNING
 failed logins >= 10                                   WARNING
 POSSIBLE BREAK-IN ATTEMPT lines                       WARNING
-an input that could not be read or timed out          WARNING
-none of the above (an empty input too: filters such   HEALTHY
-as ``grep ERROR`` print nothing when all is well)
+an input unreadable, timed out or killed              WARNING
+none of the above, or an empty input (a filter such   HEALTHY
+as ``grep ERROR`` prints nothing when all is well)
 ====================================================  ========
 
 On the bundled Loghub samples (demo/logs) this gives: OpenSSH CRITICAL
-(one address behind ~580 failed logins), Apache CRITICAL (30% of lines are
-mod_jk workers in error state), Linux WARNING (~500 failed logins, the
+(one address behind 582 failed logins), Apache CRITICAL (30% of lines are
+mod_jk workers in error state), Linux WARNING (654 failed logins, the
 busiest source 80; logrotate exiting abnormally), HDFS WARNING (80 failed
 block transfers), ZooKeeper WARNING (13 ERROR lines, 1,300 WARN lines of
 broken quorum connections).
@@ -80,9 +80,13 @@ SHAPE_IN_TEXT = 100
 SUMMARY_FINDINGS = 3
 
 SECTION_HEADER = re.compile(r"^\[([A-Za-z0-9_.:-]{1,64})\]$")
-# Lines the collectors add: truncation markers, command notes, read errors.
-COLLECTOR_NOTE = re.compile(r"^\[(?:\.\.\. .* \.\.\.|command (?:exited|timed out) .*|error: .*)\]$")
-INPUT_PROBLEM = re.compile(r"^\[(?:error: (?P<error>.*)|(?P<timeout>command timed out .*))\]$")
+# Lines the collectors add (monitors/collectors/base.py, command.py): truncation
+# markers, notes, a command's exit, read errors, the empty-section placeholder.
+COLLECTOR_NOTE = re.compile(
+    r"^\[(?:\.\.\. .* \.\.\.|note: .*|command (?:exited|timed out|was killed) .*|error: .*)\]$"
+    r"|^\((?:no output|no new lines since the last run)\)$"
+)
+INPUT_PROBLEM = re.compile(r"^\[(?:error: (?P<error>.*)|(?P<timeout>command (?:timed out|was killed) .*))\]$")
 
 
 def any_of(*phrases: str, leading_boundary: bool = True) -> re.Pattern:
@@ -117,7 +121,7 @@ NOT_AN_ERROR = any_of("0 errors", "no errors", "zero errors", "0 failures", "no 
 WARN_WORDS = any_of("warn", "warning", "deprecated", "retrying", "degraded")
 AUTH_SOURCE = re.compile(r"(?:\bfrom\s+|rhost=)(?P<src>[0-9A-Za-z][\w.:-]*)|\[(?P<ip>\d{1,3}(?:\.\d{1,3}){3})\]")
 ACCEPTED = re.compile(r"Accepted (?:password|publickey|keyboard-interactive\S*) for (?P<user>\S+) from (?P<src>[\w.:-]+)")
-TRACEBACK = re.compile(r"Traceback \(most recent call last\)")
+TRACEBACK = "Traceback (most recent call last)"
 
 # The line's own level: UPPERCASE words (log4j, Python, ZooKeeper), Apache's
 # [brackets], logfmt and JSON. Only the start of the line is searched, where
@@ -191,12 +195,12 @@ class SectionEvidence:
     def read(self, line: str) -> None:
         if not line.strip():
             return
-        if COLLECTOR_NOTE.match(line):
+        if line[0] in "[(" and COLLECTOR_NOTE.match(line):
             problem = INPUT_PROBLEM.match(line)
             if problem:
                 self.input_problems.append(problem.group("error") or problem.group("timeout"))
             else:
-                self.notes.append(line.strip("[]"))
+                self.notes.append(line.strip("[]()").removeprefix("note: "))
             return
         self.lines += 1
         kind = classify(line)
@@ -204,7 +208,7 @@ class SectionEvidence:
         self.messages[(kind, message_shape(line))] += 1
         if kind != INFO and len(self.samples.setdefault(kind, [])) < SAMPLE_LINES:
             self.samples[kind].append(line[:LINE_CHARS])
-        if TRACEBACK.search(line):
+        if TRACEBACK in line:
             self.tracebacks += 1
             self._in_traceback = True
         elif self._in_traceback and not line[:1].isspace():

@@ -5,8 +5,15 @@ raw text for a container with a TTY, the multiplexed stream (an 8-byte
 header per frame: stream id, 3 zero bytes, big-endian length) without one,
 and the engine's 404 body for an unknown container. Records every request.
 
+Each frame is one log entry with a time (nanoseconds since the epoch; by
+default 1 ms after the previous one, from a fixed start), so ``since``
+(seconds, fractions allowed; entries at or after it, like the engine) and
+``timestamps=1`` (an RFC 3339 time with trailing zeros trimmed, like Go's
+RFC3339Nano, then a space, before each entry) behave as on a real engine.
+
     with DockerServer() as server:
-        server.add("web", tty=False, frames=[(1, b"GET / 200\\n"), (2, b"oops\\n")])
+        web = server.add("web", tty=False, frames=[(1, b"GET / 200\\n"), (2, b"oops\\n")])
+        web.log(STDOUT, b"later\\n")
         docker.DockerClient(base_url=server.url, version="1.41", timeout=5)
 """
 
@@ -16,10 +23,22 @@ import json
 import struct
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 STDOUT, STDERR = 1, 2
+START_NS = 1_700_000_000 * 10**9
+TICK_NS = 1_000_000
+
+
+def rfc3339_nano(ns: int) -> str:
+    """Go's RFC3339Nano in UTC: fractional seconds with trailing zeros trimmed."""
+    seconds, fraction = divmod(ns, 10**9)
+    text = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    digits = f"{fraction:09d}".rstrip("0")
+    return f"{text}.{digits}Z" if digits else f"{text}Z"
 
 
 @dataclass
@@ -27,15 +46,29 @@ class FakeContainer:
     name: str
     tty: bool
     frames: list[tuple[int, bytes]] = field(default_factory=list)
+    times: list[int] = field(default_factory=list)
+    generation: int = 0  # bump to "recreate" the container: a new id, same name
+
+    def __post_init__(self):
+        self.times = [START_NS + i * TICK_NS for i in range(len(self.frames))]
 
     @property
     def id(self) -> str:
-        return (self.name.encode().hex() * 64)[:64]
+        return (f"{self.name}#{self.generation}".encode().hex() * 64)[:64]
 
-    def body(self, tail: str | None) -> bytes:
-        frames = self.frames
+    def log(self, stream: int, data: bytes, *, at_ns: int | None = None) -> None:
+        """Append one entry, by default 1 ms after the last one."""
+        self.times.append(at_ns if at_ns is not None else (self.times[-1] + TICK_NS if self.times else START_NS))
+        self.frames.append((stream, data))
+
+    def body(self, tail: str | None, since: str | None = None, timestamps: bool = False) -> bytes:
+        entries = list(zip(self.times, self.frames))
+        if since not in (None, "", "0"):
+            since_ns = int(Decimal(since) * 10**9)
+            entries = [(ns, frame) for ns, frame in entries if ns >= since_ns]
         if tail not in (None, "all"):
-            frames = frames[-int(tail) :] if int(tail) else []
+            entries = entries[-int(tail) :] if int(tail) else []
+        frames = [(stream, (rfc3339_nano(ns).encode() + b" " if timestamps else b"") + data) for ns, (stream, data) in entries]
         if self.tty:
             return b"".join(data for _, data in frames)
         return b"".join(struct.pack(">BxxxL", stream, len(data)) + data for stream, data in frames)
@@ -65,7 +98,9 @@ class DockerServer:
                     return self._json(200, {"Id": container.id, "Name": f"/{container.name}", "Config": {"Tty": container.tty}})
                 if segments[3] == "logs":
                     kind = "raw-stream" if container.tty else "multiplexed-stream"
-                    return self._send(200, container.body(query.get("tail")), f"application/vnd.docker.{kind}")
+                    timestamps = query.get("timestamps") in ("1", "true")
+                    body = container.body(query.get("tail"), query.get("since"), timestamps)
+                    return self._send(200, body, f"application/vnd.docker.{kind}")
                 return self._json(404, {"message": "not implemented in the fake"})
 
             def _json(self, status, payload):

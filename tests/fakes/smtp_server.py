@@ -1,7 +1,8 @@
 """An SMTP server on loopback (aiosmtpd) that records what it accepts.
 
 Recipients whose local part starts with ``reject`` get ``550`` (permanent),
-``busy`` get ``451`` (temporary), like real servers' answers.
+``busy`` get ``451`` (temporary), like real servers' answers;
+``temporary_failures = n`` makes the next n recipients get ``451`` too.
 
     with SMTPServer() as smtp:            # settings.EMAIL_HOST/PORT must point at smtp.port
         ...
@@ -31,7 +32,8 @@ class _Handler:
         local = address.split("@", 1)[0].lower()
         if local.startswith("reject"):
             return "550 5.1.1 No such user here"
-        if local.startswith("busy"):
+        if local.startswith("busy") or self.server.temporary_failures > 0:
+            self.server.temporary_failures -= 1
             return "451 4.3.0 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -47,6 +49,7 @@ class SMTPServer:
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.temporary_failures = 0
         self.port = free_port()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 

@@ -113,3 +113,30 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap(settings):
     assert all(60 <= d <= 120 for d in delays[3])
     assert all(d <= 200 for d in delays[6])
     assert len(set(delays[1])) > 100  # jitter: not one fixed value
+
+
+def test_an_email_retry_resends_the_same_message_with_the_same_message_id(smtp):
+    smtp.temporary_failures = 1
+    monitor = MonitorFactory(
+        llm_provider="scripted", inputs=inputs_saying("CRITICAL"), notification_config={"email_recipients": ["oncall@example.com"]},
+    )
+
+    run_monitor(monitor)
+    first = Delivery.objects.get()
+    tasks.retry_delivery(first.pk)
+
+    second = Delivery.objects.latest("id")
+    assert (first.outcome, first.response_code, second.attempt, second.outcome) == ("failed", 451, 2, "sent")
+    assert len(smtp.messages) == 1
+    assert smtp.messages[0]["Message-ID"] == f"<{first.message_id}@logmonitor>"
+    assert "Scripted verdict CRITICAL." in smtp.messages[0].get_body(("html",)).get_content()
+
+
+def test_notifying_twice_for_one_run_counts_it_once(receiver):
+    from notifications import services
+
+    monitor = MonitorFactory(llm_provider="scripted", inputs=inputs_saying("CRITICAL"), notification_config={"webhook_urls": [receiver.url()]})
+    run = run_monitor(monitor)
+
+    assert services.notify(monitor, run) == []
+    assert len(receiver.received) == 1

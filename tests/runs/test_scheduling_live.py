@@ -27,7 +27,6 @@ def test_a_ten_second_monitor_runs_by_itself_every_ten_seconds(tmp_path):
     stack_env = {"SCHEDULER_TICK_SECONDS": "1", "Q_ORM_POLL_SECONDS": "0.2", "Q_WORKERS": "2", "SCHEDULER_ENABLED": "true"}
     with shared_database(tmp_path, **stack_env) as database:
         (monitor_id,) = database.script("create-monitors", "1", str(INTERVAL))
-        print("DEBUG start", time.time())
         processes = [
             database.start("qcluster", log=tmp_path / "qcluster.log"),
             database.start("dispatcher", log=tmp_path / "dispatcher.log"),
@@ -45,9 +44,8 @@ def test_a_ten_second_monitor_runs_by_itself_every_ten_seconds(tmp_path):
                 )
         finally:
             for process in processes:
-                t0 = time.time(); stop_group(process); print("DEBUG stop", process.args[2], time.time() - t0)
+                stop_group(process)
         logs = (tmp_path / "dispatcher.log").read_text()[-2000:] + (tmp_path / "qcluster.log").read_text()[-2000:]
-        print("DEBUG", time.time(), runs)
         assert len(runs) >= WANTED_RUNS, logs
         assert all(status in {"ok", "warn", "alert"} for _, status, _ in runs), runs
         starts = [as_datetime(started) for started, _, _ in runs]

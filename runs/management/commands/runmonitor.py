@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitors.collectors import collect
-from monitors.selectors import monitor_by_id_or_name
+from monitors.selectors import monitor_by_id_or_name, monitor_collect
 from runs.models import MonitorRun
 from runs.pipeline import run_monitor
 from runs.services import RunInProgress
@@ -21,7 +20,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"No monitor with id or name '{monitor}'.")
         if collect_only:
-            self.stdout.write(collect(found.input_specs, found.window).logs_text)
+            self.stdout.write(monitor_collect(found).logs_text)
             return
         try:
             run = run_monitor(found, trigger=MonitorRun.Trigger.COMMAND)

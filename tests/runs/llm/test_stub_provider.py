@@ -159,3 +159,17 @@ def test_it_judges_a_2000_line_sample_quickly():
     analyze_text(logs)
 
     assert time.perf_counter() - started < 1.0  # a few ms on an idle machine; loose for busy CI
+
+
+def test_it_reads_the_collectors_own_lines_as_notes_not_as_log_lines():
+    logs = (
+        "[app]\n[... truncated: 10 older lines omitted ...]\n[note: the file was rotated]\nINFO ok\n[command exited with status 1]"
+        "\n\n[quiet]\n(no output)\n\n[job]\n[command was killed by signal 9]"
+    )
+
+    verdict, sections = analyze_text(logs)
+
+    assert [(s.label, s.lines) for s in sections] == [("app", 1), ("quiet", 0), ("job", 0)]
+    assert sections[0].notes == ["... truncated: 10 older lines omitted ...", "the file was rotated", "command exited with status 1"]
+    assert verdict.status == "WARNING"  # the killed command, not the exit status (grep exits 1 when all is well)
+    assert "[job] input could not be read completely: command was killed by signal 9" in verdict.summary
