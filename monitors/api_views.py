@@ -12,8 +12,8 @@ from logmonitor.openapi import ERROR, THROTTLED
 from logmonitor.permissions import check_command_inputs
 from logmonitor.throttling import ExpensiveActionThrottle
 from monitors import services
-from monitors.selectors import monitor_collect
 from monitors.models import LogSource, Monitor, Target
+from monitors.selectors import monitor_collect
 from monitors.serializers import (
     LogSourceSerializer,
     MonitorCollectionSerializer,

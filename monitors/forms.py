@@ -29,7 +29,10 @@ STATUS_CHOICES = [(status, status.title()) for status in schemas.STATUSES]
 # Where each key of a nested config lives on the monitor form. Keys the form
 # does not show (or that a newer schema adds) keep their stored value on edit.
 CONFIG_WIDGETS = {
-    "window_config": {"max_lines": "window_max_lines", "max_chars": "window_max_chars"},
+    "window_config": {
+        "max_lines": "window_max_lines", "max_chars": "window_max_chars",
+        "incremental": "window_incremental", "skip_when_unchanged": "window_skip_when_unchanged",
+    },
     "notification_config": {
         "notify_on": "notify_on",
         "email_recipients": "email_recipients",
@@ -211,6 +214,8 @@ class MonitorForm(ServiceForm):
 
     window_max_lines = forms.IntegerField(required=False, min_value=1, label="Max lines", help_text=f"Default {settings.DEFAULT_WINDOW_MAX_LINES}.")
     window_max_chars = forms.IntegerField(required=False, min_value=1, label="Max characters", help_text=f"Default {settings.DEFAULT_WINDOW_MAX_CHARS}.")
+    window_incremental = forms.BooleanField(required=False, label="Read only what is new since the last run")
+    window_skip_when_unchanged = forms.BooleanField(required=False, label="Skip the LLM when nothing new was read")
 
     email_recipients = forms.CharField(required=False, label="Email recipients", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "oncall@example.com"}), help_text="One per line or separated by commas.")
     sms_recipients = forms.CharField(required=False, label="SMS recipients", widget=forms.Textarea(attrs={"rows": 2, "placeholder": "+15551234567"}), help_text="E.164 numbers, one per line.")
@@ -347,7 +352,7 @@ class MonitorForm(ServiceForm):
 
     # (legend, rows); the fields of one row sit side by side on a wide screen.
     SECTIONS = [
-        ("Window: caps on the text sent to the LLM", [["window_max_lines", "window_max_chars"]]),
+        ("Window: what is sent to the LLM", [["window_max_lines", "window_max_chars"], ["window_incremental"], ["window_skip_when_unchanged"]]),
         ("Notifications", [
             ["notify_on"], ["notification_mode"], ["email_recipients"], ["sms_recipients"], ["webhook_urls"],
             ["alert_after_runs", "recover_after_runs", "notify_on_errors_after", "renotify_interval_minutes"],

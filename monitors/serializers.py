@@ -123,6 +123,9 @@ class SectionSerializer(serializers.Serializer):
     truncated_chars = serializers.IntegerField()
     omitted_bytes = serializers.IntegerField(required=False)
     error = serializers.CharField(allow_blank=True)
+    notes = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="What an incremental read noticed: a rotated or truncated file, a recreated container."
+    )
     meta = serializers.DictField(required=False, help_text="Collector facts, e.g. a command's exit_code.")
 
 

@@ -19,9 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from monitors import services
-from monitors.selectors import monitor_collect
 from monitors.forms import LogSourceForm, MonitorForm, TargetForm
 from monitors.models import LogSource, Monitor, Target
+from monitors.selectors import monitor_collect
 
 
 def staff_required(view):

@@ -6,6 +6,8 @@ confirmation message.
 """
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from notifications import services
 from notifications.models import AlertState, Delivery, MaintenanceWindow
@@ -13,9 +15,9 @@ from notifications.models import AlertState, Delivery, MaintenanceWindow
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "channel", "event", "recipient", "outcome", "attempt", "response_code", "monitor", "run"]
+    list_display = ["created_at", "channel", "event", "recipient", "outcome", "attempt", "response_code", "monitor", "run_report", "error_short"]
     list_filter = ["channel", "outcome", "event"]
-    search_fields = ["recipient", "monitor__name", "message_id"]
+    search_fields = ["recipient", "monitor__name", "message_id", "error"]
     exclude = ["payload"]
     list_select_related = ["monitor", "run"]
 
@@ -24,6 +26,16 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="run", ordering="run_id")
+    def run_report(self, obj):
+        if not obj.run_id:
+            return "–"
+        return format_html('<a href="{}">report of run {}</a>', reverse("runs:run", args=[obj.run_id]), obj.run_id)
+
+    @admin.display(description="error")
+    def error_short(self, obj):
+        return obj.error[:100] + ("…" if len(obj.error) > 100 else "")
 
 
 @admin.register(AlertState)

@@ -39,7 +39,7 @@ def report_link(run: MonitorRun) -> str:
 
 @admin.register(MonitorRun)
 class MonitorRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "monitor", "badge", "llm_status", "trigger", "started_at", "took", "summary_short", "report"]
+    list_display = ["id", "monitor", "badge", "llm_status", "trigger", "started_at", "took", "summary_short", "report_page"]
     list_display_links = ["id"]
     list_filter = ["status", "trigger", "llm_provider", "monitor"]
     list_select_related = ["monitor"]
@@ -47,12 +47,12 @@ class MonitorRunAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     inlines = [DeliveryInline]
     fieldsets = [
-        (None, {"fields": ["report", "monitor", "status", "llm_status", "trigger", "summary", "error"]}),
+        (None, {"fields": ["report_page", "monitor", "status", "llm_status", "trigger", "summary", "error"]}),
         ("Timing and cost", {"fields": ["started_at", "finished_at", "duration_ms", "llm_provider", "llm_model", "prompt_tokens", "completion_tokens"]}),
         ("Verdict", {"fields": ["report_text", "recommendations"]}),
         ("Collected and exchanged", {"classes": ["collapse"], "fields": ["sections", "logs_text", "llm_request", "llm_response"]}),
     ]
-    readonly_fields = ["report", "report_text"]
+    readonly_fields = ["report_page", "report_text"]
 
     @property
     def media(self):
@@ -85,7 +85,7 @@ class MonitorRunAdmin(admin.ModelAdmin):
         return obj.summary[:120] + ("…" if len(obj.summary) > 120 else "")
 
     @admin.display(description="report page")
-    def report(self, obj):
+    def report_page(self, obj):
         return report_link(obj)
 
     @admin.display(description="report")

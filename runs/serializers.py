@@ -28,7 +28,7 @@ class RunSerializer(serializers.ModelSerializer):
         model = MonitorRun
         # Only columns that runs.selectors loads for lists (RUN_LIST_FIELDS).
         fields = [
-            "id", "monitor_id", "trigger", "status", "llm_status", "summary", "error",
+            "id", "monitor_id", "trigger", "status", "llm_status", "llm_skipped", "summary", "error",
             "started_at", "finished_at", "duration_ms", "running",
         ]
         read_only_fields = fields

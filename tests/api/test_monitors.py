@@ -44,7 +44,7 @@ def test_it_creates_a_monitor_with_every_documented_field(api, target, log_file)
     for field in ("name", "target_id", "log_source_id", "interval_seconds", "prompt", "llm_provider", "enabled"):
         assert data[field] == body[field]
     assert data["inputs"] == [{"label": "nginx", "mode": "command", "command": "echo all good", "shell": False}]
-    assert data["window_config"] == {"max_lines": 500}
+    assert data["window_config"]["max_lines"] == 500
     assert data["notification_config"]["sms_recipients"] == ["+15551234567"]
     assert data["remediation_config"]["remediation_endpoint"] == "https://agent.example.com/incidents"
     assert data["last_run_at"] is None

@@ -8,9 +8,9 @@ import pytest
 
 from monitors.collectors import collect, collect_one
 from monitors.schemas import ConfigError, InputSpec, WindowConfig, parse
-from monitors.services import cursors_advance, validate_monitor_fields
 from monitors.models import InputCursor
 from monitors.selectors import input_cursors
+from monitors.services import cursors_advance, validate_monitor_fields
 from tests.factories import MonitorFactory
 from tests.fakes.docker_server import START_NS, STDERR, STDOUT, DockerServer
 

@@ -65,7 +65,7 @@ def test_it_creates_a_monitor_with_two_command_inputs_and_nested_configs(root_cl
     assert monitor.notification_config["notify_on"] == "warn_and_alert"
     assert monitor.remediation_config["trigger_on"] == ["WARNING", "CRITICAL"]
     assert monitor.remediation_config["remediation_endpoint"] == "https://agent.example.com/hook"
-    assert monitor.window_config == {"max_lines": 500}
+    assert monitor.window_config["max_lines"] == 500
 
     assert monitor.enabled and monitor.next_run_at is not None
 
