@@ -314,6 +314,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # Drain3 says "Starting Drain3 template miner" at INFO for every compressed section.
-    "loggers": {"drain3": {"level": "WARNING"}},
+    # Libraries that chat at INFO: Drain3 on every compressed section, the
+    # openai SDK (via httpx2) on every request, twilio with URLs holding the SID.
+    "loggers": {name: {"level": "WARNING"} for name in ("drain3", "httpx", "httpx2", "openai", "botocore", "urllib3", "twilio")},
 }

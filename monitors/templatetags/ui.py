@@ -11,6 +11,8 @@ import re
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -44,6 +46,16 @@ def status_badge(status: str) -> str:
 def run_status(run) -> str:
     """A run's status for display: ``running`` while it has not finished."""
     return "running" if run.finished_at is None else run.status
+
+
+@register.filter
+def ago(moment) -> str:
+    """'3 hours ago', or 'just now' inside the first minute."""
+    if not moment:
+        return ""
+    if (timezone.now() - moment).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.filter
@@ -153,24 +165,25 @@ CHART_LANES = ("ok", "warn", "alert", "error")
 
 @register.inclusion_tag("runs/includes/status_chart.html")
 def status_chart(runs: list) -> dict:
-    """Runs (oldest first) as marks in one lane per status, placed by start time."""
+    """Runs (oldest first) as marks in one lane per status, one column per run.
+
+    Evenly spaced rather than placed by start time: runs seconds apart
+    (run now, retries) would otherwise hide behind each other.
+    """
     plot = CHART_WIDTH - CHART_LEFT - 10
+    step = plot / max(len(runs), 1)
+    width = max(2.0, min(12.0, step - 1))
     marks = []
-    if runs:
-        start, end = runs[0].started_at, runs[-1].started_at
-        span = (end - start).total_seconds() or 1
-        width = max(3.0, min(12.0, plot / max(len(runs), 1) - 1))
-        for run in runs:
-            offset = (run.started_at - start).total_seconds() / span if len(runs) > 1 else 0.5
-            lane = CHART_LANES.index(run.status) if run.status in CHART_LANES else 3
-            marks.append({
-                "x": round(CHART_LEFT + offset * (plot - width), 1),
-                "y": 6 + lane * CHART_LANE,
-                "w": round(width, 1),
-                "status": run.status,
-                "url": reverse("runs:run", args=[run.pk]),
-                "title": f"{run.started_at:%Y-%m-%d %H:%M} {status_label(run.status)}: {run.summary[:120]}",
-            })
+    for index, run in enumerate(runs):
+        lane = CHART_LANES.index(run.status) if run.status in CHART_LANES else 3
+        marks.append({
+            "x": round(CHART_LEFT + index * step + (step - width) / 2, 1),
+            "y": 6 + lane * CHART_LANE,
+            "w": round(width, 1),
+            "status": run.status,
+            "url": reverse("runs:run", args=[run.pk]),
+            "title": f"{run.started_at:%Y-%m-%d %H:%M} {status_label(run.status)}: {run.summary[:120]}",
+        })
     counts = {lane: sum(1 for run in runs if run.status == lane) for lane in CHART_LANES}
     return {
         "marks": marks,

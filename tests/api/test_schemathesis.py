@@ -8,6 +8,8 @@ directory, and reach no outside system.
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
@@ -27,6 +29,16 @@ def seeded(log_file):
     monitor = MonitorFactory(name="seeded", log_source=LogSourceFactory(name="seeded-log", config={"path": str(log_file)}))
     delivery = DeliveryFactory(run__monitor=monitor, monitor=monitor)
     return {"monitor": monitor, "run": delivery.run}
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_transaction():
+    """As Django's test client does: a request must not close the connection holding the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
