@@ -145,9 +145,3 @@ def cursors_advance(monitor: Monitor, *, sections: list[Section]) -> None:
                 InputCursor.objects.update_or_create(
                     monitor=monitor, label=section.label, defaults={"kind": section.cursor.get("kind", ""), "position": section.cursor}
                 )
-
-
-def cursors_reset(monitor: Monitor) -> int:
-    """Forget where the monitor stopped reading: its next run reads each input's tail, as the first run did."""
-    deleted, _ = InputCursor.objects.filter(monitor=monitor).delete()
-    return deleted

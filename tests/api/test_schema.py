@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.staticfiles import finders
 
+from tests.factories import MonitorFactory
+
 DOCUMENTED = {
     "/targets": {"get", "post"},
     "/targets/{id}": {"get", "put", "delete"},
@@ -64,3 +66,11 @@ def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(api):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower() and "https://" not in page
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_the_api_is_browsable_for_a_staff_session(staff_session):
+    monitor = MonitorFactory()
+    for path in ("/monitors", f"/monitors/{monitor.pk}", "/monitors/status", f"/monitors/{monitor.pk}/runs"):
+        response = staff_session.get(path, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
