@@ -23,6 +23,7 @@ run: export WEBHOOKS_ALLOWED_HOSTS ?= 127.0.0.1,localhost,::1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py setupdemo
 	$(BIN)/python manage.py setupschedules
 	@echo

@@ -56,6 +56,7 @@ def run_monitor(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE)
         logger.exception("run %s of monitor %s crashed", run.pk, monitor.pk)
         services.run_fail(run, f"Unexpected error: {exc!r}", collection=collection, provider=provider_name)
 
-    notifications.remediate(monitor, run)
-    notifications.notify(monitor, run)
+    if not run.llm_skipped:  # nothing new was read, so there is nothing new to tell
+        notifications.remediate(monitor, run)
+        notifications.notify(monitor, run)
     return run

@@ -66,6 +66,9 @@ def _record_state(run: MonitorRun) -> None:
     changes = {"last_run_at": run.finished_at, "state": run.status}
     if monitor.state != run.status:
         changes["state_since"] = run.finished_at
+    if run.trigger != MonitorRun.Trigger.SCHEDULE and monitor.enabled:
+        # A run by hand counts as this slot: the next scheduled one is a full interval later.
+        changes["next_run_at"] = run.finished_at + timedelta(seconds=monitor.interval_seconds)
     Monitor.objects.filter(pk=monitor.pk).update(**changes)
     for name, value in changes.items():
         setattr(monitor, name, value)

@@ -221,9 +221,10 @@ def read_new_lines(path: Path, configured: str, cursor: FileCursor | None, n: in
     try:
         notes: list[str] = []
         floor, rotated_from = 0, None
+        rotated = cursor is not None and (info.st_dev, info.st_ino) != (cursor.device, cursor.inode)
         if cursor is None:
             floor = None  # a first read: history before the tail is not "new"
-        elif (info.st_dev, info.st_ino) != (cursor.device, cursor.inode):
+        elif rotated:
             rotated_from = _rotated_file(path, cursor)
         elif info.st_size < cursor.offset:
             notes.append(f"the file was truncated since the last run (to {info.st_size} bytes; it had been read up to {cursor.offset}); read from its start")
@@ -237,7 +238,7 @@ def read_new_lines(path: Path, configured: str, cursor: FileCursor | None, n: in
         os.close(fd)
     omitted = (tail.start if tail.clipped else 0) if floor is None else tail.start - floor
     text, lines = tail.text, tail.lines
-    if cursor is not None and (info.st_dev, info.st_ino) != (cursor.device, cursor.inode):
+    if rotated:
         if rotated_from is None:
             notes.append("the file was rotated since the last run and the old file was not found; read the new file from its start (lines written to the old file after the last run are missing)")
         else:

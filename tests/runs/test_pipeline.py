@@ -1,5 +1,6 @@
 import pytest
 
+from monitors.models import Monitor
 from runs.pipeline import run_monitor
 from runs.services import RunInProgress, run_start
 from tests.factories import MonitorFactory
@@ -27,3 +28,22 @@ def test_it_refuses_a_second_run_while_one_is_going():
 
     with pytest.raises(RunInProgress):
         run_monitor(monitor)
+
+
+def test_a_run_by_hand_pushes_the_next_scheduled_run_a_full_interval_away():
+    monitor = MonitorFactory(interval_seconds=600)
+
+    run = run_monitor(monitor, trigger="manual")
+
+    monitor.refresh_from_db()
+    assert (monitor.next_run_at - run.finished_at).total_seconds() == 600
+
+
+def test_a_scheduled_run_leaves_the_claimed_schedule_alone():
+    monitor = MonitorFactory(interval_seconds=600)
+    Monitor.objects.filter(pk=monitor.pk).update(next_run_at=None)
+
+    run_monitor(monitor, trigger="schedule")
+
+    monitor.refresh_from_db()
+    assert monitor.next_run_at is None

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from monitors.models import Monitor
 from runs.models import MonitorRun
-from tests.factories import MonitorFactory, MonitorRunFactory, TargetFactory, UserFactory
+from tests.factories import LogSourceFactory, MonitorFactory, MonitorRunFactory, TargetFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -147,3 +147,19 @@ def test_the_dashboard_fits_a_phone_screen(page: Page, live_server, operator, sc
     expect(page.locator("tr[data-monitor]")).to_have_count(3)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "dashboard-phone")
+
+
+def test_the_log_source_test_button_shows_a_sample_in_the_form(page: Page, live_server, operator, settings, tmp_path, screenshot):
+    (tmp_path / "auth.log").write_text("Accepted password for ops\nFailed password for root\n")
+    settings.LOG_FILE_ROOTS = [str(tmp_path)]
+    source = LogSourceFactory(name="auth-log", config={"path": str(tmp_path / "auth.log")})
+    TargetFactory()
+    log_in(page, live_server, "/app/monitors/new/")
+
+    expect(page.get_by_role("button", name="Test log source")).to_be_disabled()
+    page.get_by_label("Log source").select_option(str(source.pk))
+    page.get_by_role("button", name="Test log source").click()
+
+    expect(page.locator("#log-source-test-output")).to_contain_text("Failed password for root")
+    expect(page.locator("#log-source-test-output")).to_contain_text("Read 2 lines")
+    screenshot(page, "log-source-test")
