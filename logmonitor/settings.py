@@ -150,6 +150,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "runs:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 API_TOKEN = env.str("API_TOKEN", default="")
+# Large enough that an oversized prompt or config reaches validation and gets
+# a 400 naming the field; beyond it the API answers 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("API_MAX_BODY_BYTES", default=16 * 1024 * 1024)
 
 # --- Security (production values when DEBUG is off) -------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -170,7 +173,8 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve static files straight from static/ and the apps, so the stack works
 # without a collectstatic step (make run still collects them for speed).

@@ -140,8 +140,16 @@ def test_a_bad_replace_changes_nothing(api, target):
     assert (monitor.interval_seconds, monitor.name) != (0, "changed")
 
 
-def test_a_10_mb_body_is_a_413_naming_the_limit(api, target):
+def test_a_10_mb_prompt_is_a_400_naming_the_field(api, target):
     response = api.post("/monitors", monitor_body(target, prompt="x" * 10_000_000), format="json")
+    assert response.status_code == 400
+    assert "20000 characters" in response.json()["prompt"][0]
+    assert not Monitor.objects.exists()
+
+
+def test_a_body_over_the_upload_limit_is_a_413_naming_the_limit(api, target, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+    response = api.post("/monitors", monitor_body(target, prompt="x" * 2_000_000), format="json")
     assert response.status_code == 413
     detail = response.json()["detail"]
     assert "DATA_UPLOAD_MAX_MEMORY_SIZE" in detail and "prompt" in detail
