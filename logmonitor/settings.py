@@ -225,8 +225,11 @@ INCIDENT_LOGS_EXCERPT_CHARS = env.int("INCIDENT_LOGS_EXCERPT_CHARS", default=400
 # Characters of (compressed) logs per prompt, about 4 per token; text that fits
 # is sent as is. Amazon Q caps its whole input, so it keeps room for the prompt.
 LLM_BUDGET_CHARS = env.int("LLM_BUDGET_CHARS", default=24_000)
+# The offline stub judges by per-source counts and sends nothing anywhere, so
+# it reads the whole (redacted) window, uncompressed.
 LLM_BUDGET_CHARS_BY_PROVIDER = {
     "amazon_q": max(AMAZON_Q_MAX_INPUT_CHARS - 2_000, 1_000),
+    "stub": 1_000_000_000,
     **env.json("LLM_BUDGET_CHARS_BY_PROVIDER_JSON", default={}),
 }
 # USD per 1M tokens, (input, output); a model name also matches its dated

@@ -125,6 +125,9 @@ class MonitorAdmin(ServiceSaveAdmin):
                           "description": 'inputs: a list like [{"label": "nginx", "mode": "command", "command": "tail -n 200 /var/log/nginx/error.log"}]'}),
         ("Who hears about it", {"fields": ["notification_config", "remediation_config"]}),
         ("LLM", {"fields": ["llm_provider", "llm_provider_metadata"]}),
+        ("Redaction and severity floor", {"fields": ["redaction_config", "severity_rules"],
+                                          "description": 'redaction_config: {"enabled": true, "extra_patterns": ["ACME-\\\\d{6}"]}; '
+                                                         'severity_rules: [{"pattern": "upstream timed out", "min_status": "WARNING", "min_count": 5, "label": ""}]'}),
         ("State", {"fields": ["page", "state", "state_since", "last_run_at", "next_run_at", "skipped_slots", "created_at", "updated_at"]}),
     ]
 

@@ -13,10 +13,8 @@ from logmonitor.permissions import check_command_inputs
 from logmonitor.throttling import ExpensiveActionThrottle
 from monitors import services
 from monitors.models import LogSource, Monitor, Target
-from monitors.selectors import monitor_collect
 from monitors.serializers import (
     LogSourceSerializer,
-    MonitorCollectionSerializer,
     MonitorSerializer,
     SampleSerializer,
     TargetSerializer,
@@ -107,12 +105,3 @@ class MonitorViewSet(ServiceViewSet):
     def _set_enabled(self, enabled: bool) -> Response:
         monitor = services.monitor_set_enabled(self.get_object(), enabled)
         return Response(MonitorSerializer(monitor).data)
-
-    @extend_schema(
-        request=None, responses={200: MonitorCollectionSerializer, 429: THROTTLED}, summary="Collect the inputs only (no LLM)"
-    )
-    @action(detail=True, methods=["post"], throttle_classes=[ExpensiveActionThrottle])
-    def collect(self, request, pk=None):
-        monitor = self.get_object()
-        return Response(MonitorCollectionSerializer(monitor_collect(monitor).as_dict()).data)
-

@@ -110,6 +110,17 @@ def split_list(value: str) -> list[str]:
     return [item.strip() for item in re.split(r"[\n,;]+", value or "") if item.strip()]
 
 
+def json_or(text: str, empty):
+    """Typed JSON, or ``empty`` for a blank box."""
+    text = (text or "").strip()
+    if not text:
+        return empty
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(f"Enter valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
+
+
 class ServiceForm(forms.Form):
     """A form whose save goes through a service that may still refuse (unique name, model checks)."""
 
@@ -243,6 +254,24 @@ class MonitorForm(ServiceForm):
     require_human_approval = forms.BooleanField(required=False, label="Require human approval")
     remediation_send_resolved = forms.BooleanField(required=False, label="Also send when resolved")
 
+    # Inverted so that a form posted without the box (a script, an old page) keeps redaction on.
+    redaction_off = forms.BooleanField(
+        required=False, label="Do not redact secrets", help_text="Not recommended: keys, passwords, emails and card numbers would reach the LLM, the stored run and notifications.",
+    )
+    redaction_extra_patterns = forms.CharField(
+        required=False, label="Also redact (regular expressions)", strip=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "code", "placeholder": "ACME-\\d{6}"}),
+        help_text="One Python regular expression per line; each match becomes [REDACTED:custom].",
+    )
+    severity_rules = forms.CharField(
+        required=False, label="Severity rules (JSON)",
+        widget=forms.Textarea(attrs={"rows": 4, "class": "code", "placeholder": '[{"pattern": "upstream timed out", "min_status": "WARNING", "min_count": 5}]'}),
+        help_text=(
+            "A list of rules: when at least min_count lines (default 1) match pattern, the run is at least min_status "
+            "(WARNING or CRITICAL) whatever the LLM says; label names the rule in reports. Leave empty for the built-in rules only."
+        ),
+    )
+
     llm_provider = forms.ChoiceField(required=False, label="LLM provider")
     llm_provider_metadata = forms.CharField(
         required=False, label="Provider options (JSON)", widget=forms.Textarea(attrs={"rows": 3, "class": "code", "placeholder": "{}"}),
@@ -268,19 +297,19 @@ class MonitorForm(ServiceForm):
                 "interval_seconds": monitor.interval_seconds, "prompt": monitor.prompt, "log_source": monitor.log_source_id,
                 "llm_provider": monitor.llm_provider,
                 "llm_provider_metadata": json.dumps(monitor.llm_provider_metadata, indent=2) if monitor.llm_provider_metadata else "",
+                "redaction_off": (monitor.redaction_config or {}).get("enabled") is False,
+                "redaction_extra_patterns": "\n".join((monitor.redaction_config or {}).get("extra_patterns") or []),
+                "severity_rules": json.dumps(monitor.severity_rules, indent=2) if monitor.severity_rules else "",
             }
         for field in CONFIG_WIDGETS:
             initial.update(config_initial(field, getattr(monitor, field) if monitor else None))
         return initial
 
     def clean_llm_provider_metadata(self):
-        text = self.cleaned_data["llm_provider_metadata"].strip()
-        if not text:
-            return {}
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError(f"Enter valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from None
+        return json_or(self.cleaned_data["llm_provider_metadata"], {})
+
+    def clean_severity_rules(self):
+        return json_or(self.cleaned_data["severity_rules"], [])
 
     def is_valid(self) -> bool:
         self.inputs.is_valid()  # first, so clean() can read the input rows
@@ -306,6 +335,12 @@ class MonitorForm(ServiceForm):
             **{field: config_from_widgets(field, data, getattr(self.monitor, field) if self.monitor else None) for field in CONFIG_WIDGETS},
             "llm_provider": data.get("llm_provider") or "",
             "llm_provider_metadata": data.get("llm_provider_metadata") or {},
+            "redaction_config": {
+                **((self.monitor.redaction_config or {}) if self.monitor else {}),
+                "enabled": not data.get("redaction_off"),
+                "extra_patterns": [line.strip() for line in (data.get("redaction_extra_patterns") or "").splitlines() if line.strip()],
+            },
+            "severity_rules": data.get("severity_rules") or [],
         }
         try:
             self.config = validate_monitor_fields(prompt=data.get("prompt", ""), **raw)
@@ -330,6 +365,8 @@ class MonitorForm(ServiceForm):
                     self.inputs._non_form_errors.append(item)
         elif exc.field in CONFIG_WIDGETS:
             add_config_error(self, exc, CONFIG_WIDGETS[exc.field])
+        elif exc.field in ("redaction_config", "severity_rules"):  # the flat lines say which pattern or rule
+            self.add_error("redaction_extra_patterns" if exc.field == "redaction_config" else exc.field, exc.lines)
         elif exc.field in self.fields and isinstance(exc.errors, list):  # prompt, llm_provider
             self.add_error(exc.field, messages_in(exc.errors))
         else:  # llm_provider_metadata: the flat lines keep the key ("llm_provider_metadata.model: ...")
@@ -361,6 +398,7 @@ class MonitorForm(ServiceForm):
             ["remediation_enabled"], ["remediation_endpoint", "max_auto_actions", "remediation_max_per_hour"],
             ["remediation_trigger_on"], ["require_human_approval"], ["remediation_send_resolved"],
         ]),
+        ("Log intelligence: redaction and severity floor", [["redaction_off"], ["redaction_extra_patterns"], ["severity_rules"]]),
         ("LLM", [["llm_provider"], ["llm_provider_metadata"]]),
     ]
 

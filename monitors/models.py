@@ -88,6 +88,13 @@ class Monitor(models.Model):
     remediation_config = models.JSONField(default=dict, blank=True)
     llm_provider = models.CharField(max_length=40, blank=True, help_text="Empty: the LLM_PROVIDER setting.")
     llm_provider_metadata = models.JSONField(default=dict, blank=True)
+    redaction_config = models.JSONField(
+        default=dict, blank=True, help_text='Secrets redacted before anything leaves the host: {"enabled": true, "extra_patterns": []}.'
+    )
+    severity_rules = models.JSONField(
+        default=list, blank=True,
+        help_text='Minimum statuses the logs force: [{"pattern": "...", "min_status": "WARNING", "min_count": 1, "label": ""}].',
+    )
     enabled = models.BooleanField(default=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
 
@@ -144,6 +151,14 @@ class Monitor(models.Model):
     def remediation(self) -> schemas.RemediationConfig:
         return schemas.parse("remediation_config", schemas.RemediationConfig, self.remediation_config)
 
+    @property
+    def redaction(self) -> schemas.RedactionConfig:
+        return schemas.parse("redaction_config", schemas.RedactionConfig, self.redaction_config)
+
+    @property
+    def floor_rules(self) -> list[schemas.FloorRuleSpec]:
+        return schemas.parse("severity_rules", schemas.FloorRuleSpec, self.severity_rules, many=True)
+
 
 class InputCursor(models.Model):
     """Where a monitor's next run resumes reading one input (by label).
@@ -169,4 +184,7 @@ class InputCursor(models.Model):
         return f"{self.monitor} [{self.label}]"
 
 
-CONFIG_FIELDS = ("inputs", "window_config", "notification_config", "remediation_config", "llm_provider", "llm_provider_metadata")
+CONFIG_FIELDS = (
+    "inputs", "window_config", "notification_config", "remediation_config", "llm_provider", "llm_provider_metadata",
+    "redaction_config", "severity_rules",
+)

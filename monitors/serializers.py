@@ -89,12 +89,21 @@ class MonitorSerializer(serializers.ModelSerializer):
     llm_provider_metadata = ConfigField(
         required=False, help_text="Provider options (e.g. model, temperature), validated by the chosen provider's schema."
     )
+    redaction_config = ConfigField(
+        schema=schemas.RedactionConfig, required=False,
+        help_text="Secrets are redacted before anything leaves the host; enabled: false turns it off, extra_patterns adds regexes.",
+    )
+    severity_rules = ConfigField(
+        schema=list[schemas.FloorRuleSpec], required=False,
+        help_text="Minimum statuses the logs force, whatever the LLM says: min_count lines matching pattern => at least min_status.",
+    )
 
     class Meta:
         model = Monitor
         fields = [
             "id", "name", "target_id", "log_source_id", "interval_seconds", "prompt", "inputs", "window_config",
-            "notification_config", "remediation_config", "llm_provider", "llm_provider_metadata", "enabled",
+            "notification_config", "remediation_config", "llm_provider", "llm_provider_metadata", "redaction_config",
+            "severity_rules", "enabled",
             "last_run_at", "state", "state_since", "next_run_at", "created_at", "updated_at",
         ]
         read_only_fields = ["last_run_at", "state", "state_since", "next_run_at", "created_at", "updated_at"]
@@ -135,10 +144,30 @@ class SampleSerializer(SectionSerializer):
     text = serializers.CharField(allow_blank=True)
 
 
-class MonitorCollectionSerializer(serializers.Serializer):
-    """Collection only (no LLM): the joined text as the LLM would get it, and each section's detail."""
+class FloorMatchSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="The rule: a built-in name, or the monitor rule's label (its pattern when unlabelled).")
+    count = serializers.IntegerField(help_text="Lines that matched.")
+    samples = serializers.ListField(child=serializers.CharField(), help_text="The newest matching lines (redacted), oldest first.")
+    min_status = serializers.CharField()
 
-    logs_text = serializers.CharField(allow_blank=True)
+
+class FloorSerializer(serializers.Serializer):
+    """The severity floor: the minimum status the logs force, and the rules that fired (strongest first)."""
+
+    # Defaults: a run that ended before anything was read has no floor, i.e. no minimum.
+    status = serializers.CharField(default="HEALTHY", help_text="HEALTHY when no rule fired.")
+    matches = FloorMatchSerializer(many=True, default=list)
+
+
+class MonitorCollectionSerializer(serializers.Serializer):
+    """Collection only (no LLM): the text exactly as the LLM would get it, and what was done to it."""
+
+    logs_text = serializers.CharField(
+        allow_blank=True, help_text="What a run would send the LLM now: secrets redacted, compressed to the provider's budget."
+    )
     sections = SectionSerializer(many=True)
     truncated_lines = serializers.IntegerField(help_text="Lines the monitor's window cut from the joined text.")
     truncated_chars = serializers.IntegerField(help_text="Characters the monitor's window cut from the joined text.")
+    redactions = serializers.DictField(child=serializers.IntegerField(), help_text="Findings redacted, by kind (aws_key, secret, email...).")
+    compression = serializers.DictField(help_text="What compression did: compressed, budget_chars, chars_in, chars_out, templates...")
+    floor = FloorSerializer()

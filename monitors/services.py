@@ -28,6 +28,8 @@ def validate_monitor_fields(
     remediation_config: Any,
     llm_provider: str,
     llm_provider_metadata: Any,
+    redaction_config: Any = None,
+    severity_rules: Any = None,
 ) -> dict[str, Any]:
     """Check every nested config; return them normalised, or raise ConfigError naming the field."""
     schemas.validate_prompt(prompt)
@@ -49,6 +51,8 @@ def validate_monitor_fields(
         "remediation_config": dump(schemas.parse("remediation_config", schemas.RemediationConfig, remediation_config)),
         "llm_provider": provider,
         "llm_provider_metadata": dump(metadata),
+        "redaction_config": dump(schemas.parse("redaction_config", schemas.RedactionConfig, redaction_config)),
+        "severity_rules": [dump(rule) for rule in schemas.parse("severity_rules", schemas.FloorRuleSpec, severity_rules, many=True)],
     }
 
 

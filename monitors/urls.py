@@ -10,7 +10,6 @@ urlpatterns = [
     path("monitors/new/", views.monitor_edit, name="create"),
     path("monitors/<int:pk>/edit/", views.monitor_edit, name="edit"),
     path("monitors/<int:pk>/enabled/", views.monitor_enabled, name="enabled"),
-    path("monitors/<int:pk>/preview/", views.monitor_preview, name="preview"),
     path("targets/", views.target_list, name="target-list"),
     path("targets/new/", views.target_edit, name="target-create"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target-edit"),

@@ -1,7 +1,7 @@
 """Pages for targets, log sources and editing monitors (under /app/).
 
 Thin: forms shape input, ``monitors.services`` write, selectors read. The
-monitor page, the dashboard and "run now" live in ``runs.views`` because
+monitor page, the dashboard, "run now" and the collect preview live in ``runs.views`` because
 they need runs, and ``monitors`` never imports ``runs``.
 """
 
@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from monitors import services
 from monitors.forms import LogSourceForm, MonitorForm, TargetForm
 from monitors.models import LogSource, Monitor, Target
-from monitors.selectors import monitor_collect
 
 
 def staff_required(view):
@@ -168,15 +167,6 @@ def monitor_enabled(request, pk):
     services.monitor_set_enabled(monitor, enabled)
     messages.success(request, f"Monitor '{monitor}' {'enabled: it runs at the next tick' if enabled else 'disabled: it is off the schedule'}.")
     return redirect(next_url(request, reverse("runs:monitor", args=[pk])))
-
-
-@staff_required
-@require_POST
-def monitor_preview(request, pk):
-    """Collect every input now and show exactly the text the LLM would get (no LLM call, no run)."""
-    monitor = get_object_or_404(Monitor.objects.select_related("target", "log_source"), pk=pk)
-    collection = monitor_collect(monitor)
-    return render(request, "monitors/monitor_preview.html", {"monitor": monitor, "collection": collection})
 
 
 DELETABLE = {"target": (Target, "monitors:target-list"), "log-source": (LogSource, "monitors:log-source-list"), "monitor": (Monitor, "runs:dashboard")}

@@ -141,7 +141,7 @@ def _record_sent(state, decision: Decision, now: datetime) -> None:
 
 
 def should_remediate(config: RemediationConfig, llm_status: str) -> bool:
-    """The contract: enabled, an endpoint, and the raw LLM status in ``trigger_on``."""
+    """The contract: enabled, an endpoint, and the LLM status (raised to the severity floor, if any) in ``trigger_on``."""
     return bool(config.enabled and config.remediation_endpoint and llm_status and llm_status in config.trigger_on)
 
 

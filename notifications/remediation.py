@@ -28,7 +28,7 @@ def incident_payload(monitor, run, config: RemediationConfig, *, incident_id: st
         "incident_id": incident_id,
         "monitor_id": str(monitor.pk),
         "monitor_name": monitor.name,
-        "severity": run.llm_status,
+        "severity": run.verdict_status,
         "summary": run.summary,
         "report": run.report,
         "recommendations": list(run.recommendations or []),

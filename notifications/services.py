@@ -29,7 +29,8 @@ def remediate(monitor, run) -> list[Delivery]:
         return []
     endpoint, now = config.remediation_endpoint, timezone.now()
     state = _alert_state(monitor)
-    if policy.should_remediate(config, run.llm_status):
+    # The LLM's status after the severity floor: an OOM kill the LLM was talked out of still remediates.
+    if policy.should_remediate(config, run.verdict_status):
         message = remediation.incident_message(monitor, run, config)
         held_back = selectors.mute_reason(monitor, now)
         sent = selectors.remediations_in_last_hour(monitor, now)

@@ -47,8 +47,11 @@ class MonitorRunAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     inlines = [DeliveryInline]
     fieldsets = [
-        (None, {"fields": ["report_page", "monitor", "status", "llm_status", "trigger", "summary", "error"]}),
-        ("Timing and cost", {"fields": ["started_at", "finished_at", "duration_ms", "llm_provider", "llm_model", "prompt_tokens", "completion_tokens"]}),
+        (None, {"fields": ["report_page", "monitor", "status", "llm_status", "floor_won", "trigger", "summary", "error"]}),
+        ("Timing and cost", {"fields": [
+            "started_at", "finished_at", "duration_ms", "llm_provider", "llm_model", "prompt_tokens", "completion_tokens", "cost_usd",
+        ]}),
+        ("What the LLM read", {"fields": ["floor", "redactions", "compression"]}),
         ("Verdict", {"fields": ["report_text", "recommendations"]}),
         ("Collected and exchanged", {"classes": ["collapse"], "fields": ["sections", "logs_text", "llm_request", "llm_response"]}),
     ]

@@ -12,10 +12,19 @@ from rest_framework.response import Response
 from logmonitor.openapi import CONFLICT, ERROR, THROTTLED
 from logmonitor.throttling import ExpensiveActionThrottle
 from monitors.models import Monitor
+from monitors.serializers import MonitorCollectionSerializer
 from runs import selectors
+from runs.digest import digest_preview
 from runs.models import MonitorRun
 from runs.pipeline import run_monitor
-from runs.serializers import MonitorStatusSerializer, RunDetailSerializer, RunFilterSerializer, RunSerializer
+from runs.serializers import (
+    MonitorStatusSerializer,
+    RunDetailSerializer,
+    RunFilterSerializer,
+    RunSerializer,
+    UsageFilterSerializer,
+    UsageSerializer,
+)
 
 RUN_ONCE = (
     "Runs the monitor now, synchronously: collect, ask the LLM, record, notify. The answer is the finished run, "
@@ -24,8 +33,19 @@ RUN_ONCE = (
 )
 
 
+COLLECT = (
+    "Reads every input now and returns exactly the text a run would send the monitor's LLM: secrets redacted, "
+    "compressed to the provider's budget (`logs_text`). Also says what was redacted and compressed, and the severity "
+    "floor the logs set. Moves no cursor, records no run, calls no LLM."
+)
+USAGE = (
+    "Runs, tokens in and out, and the estimated cost (USD, from `LLM_PRICES`) per day in the server's time zone, "
+    "newest first; days without runs are left out. `cost_usd` is null when no run that day used a priced model."
+)
+
+
 class MonitorRunActionsViewSet(viewsets.GenericViewSet):
-    """Run a monitor now, and its scheduling snapshot (the parts of /monitors/ that read or write runs)."""
+    """Run a monitor now, preview what it would send, its usage, and its scheduling snapshot (the parts of /monitors/ that need runs)."""
 
     queryset = Monitor.objects.select_related("target", "log_source")
     serializer_class = MonitorStatusSerializer
@@ -41,6 +61,22 @@ class MonitorRunActionsViewSet(viewsets.GenericViewSet):
     def run_once(self, request, pk=None):
         run = run_monitor(self.get_object(), trigger=MonitorRun.Trigger.API)  # RunInProgress -> 409
         return Response(RunDetailSerializer(run).data, status=201)
+
+    @extend_schema(
+        request=None, responses={200: MonitorCollectionSerializer, 429: THROTTLED}, summary="Collect the inputs only (no LLM)", description=COLLECT
+    )
+    @action(detail=True, methods=["post"], throttle_classes=[ExpensiveActionThrottle])
+    def collect(self, request, pk=None):
+        return Response(MonitorCollectionSerializer(digest_preview(self.get_object()).as_preview()).data)
+
+    @extend_schema(parameters=[UsageFilterSerializer], responses={200: UsageSerializer}, summary="LLM tokens and cost per day", description=USAGE)
+    @action(detail=True, methods=["get"])
+    def usage(self, request, pk=None):
+        filters = UsageFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        monitor, days = self.get_object(), filters.validated_data["days"]
+        by_day = selectors.usage_by_day(monitor, days=days)
+        return Response(UsageSerializer({"monitor_id": monitor.pk, "days": days, "totals": selectors.usage_totals(by_day), "by_day": by_day}).data)
 
     @extend_schema(responses={200: MonitorStatusSerializer}, summary="Scheduling snapshot of one monitor")
     @action(detail=True, methods=["get"], url_path="status", url_name="status")

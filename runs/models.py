@@ -47,6 +47,15 @@ class MonitorRun(models.Model):
     llm_response = models.TextField(blank=True)
     prompt_tokens = models.PositiveIntegerField(null=True, blank=True)
     completion_tokens = models.PositiveIntegerField(null=True, blank=True)
+    cost_usd = models.DecimalField(
+        max_digits=12, decimal_places=6, null=True, blank=True, help_text="Estimated from LLM_PRICES; empty when the model has no price."
+    )
+
+    # What the LLM was given (runs/digest.py): secrets redacted, the floor the logs force, how the text was compressed.
+    redactions = models.JSONField(default=dict, blank=True, help_text="Secrets replaced before storage and sending, by kind.")
+    compression = models.JSONField(default=dict, blank=True, help_text="How the logs were folded to fit the provider's budget.")
+    floor = models.JSONField(default=dict, blank=True, help_text="The severity floor: its status and the rules that fired, with sample lines.")
+    floor_won = models.BooleanField(default=False, help_text="The floor raised the LLM's status (status is the floor's, llm_status the LLM's).")
 
     started_at = models.DateTimeField(db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -74,6 +83,13 @@ class MonitorRun(models.Model):
     @property
     def is_running(self) -> bool:
         return self.finished_at is None
+
+    @property
+    def verdict_status(self) -> str:
+        """The LLM status after the severity floor (HEALTHY/WARNING/CRITICAL): what the run's ``status`` says, in the LLM's words."""
+        if self.floor_won and self.floor.get("status"):
+            return self.floor["status"]
+        return self.llm_status
 
     @property
     def total_tokens(self) -> int | None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from datetime import timedelta
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from monitors.models import Monitor
 from runs.models import MonitorRun
@@ -15,6 +19,7 @@ UNHEALTHY = ("alert", "error", "warn")
 # response) stay in the database until someone opens one report.
 RUN_LIST_FIELDS = (
     "id", "monitor_id", "trigger", "status", "llm_status", "llm_skipped", "summary", "error", "started_at", "finished_at", "duration_ms",
+    "floor_won", "prompt_tokens", "completion_tokens", "cost_usd",
 )
 
 DASHBOARD_FILTERS = {
@@ -117,3 +122,37 @@ def monitor_statuses() -> QuerySet[Monitor]:
         running=Exists(runs.filter(finished_at__isnull=True)),
         last_run_id=Subquery(runs.order_by("-started_at", "-id").values("id")[:1]),
     )
+
+
+def usage_by_day(monitor: Monitor, *, days: int = 30) -> list[dict]:
+    """LLM use per day (in the current time zone) over the last ``days`` days, newest first, in one query.
+
+    Each row: ``date``, ``runs``, ``llm_calls`` (runs that reported tokens),
+    ``prompt_tokens``, ``completion_tokens``, ``cost_usd`` (None when no run
+    that day had a priced model). Days without runs are absent.
+    """
+    since = timezone.localtime() - timedelta(days=days)
+    start = since.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    rows = (
+        MonitorRun.objects.filter(monitor=monitor, started_at__gte=start)
+        .annotate(date=TruncDate("started_at"))
+        .values("date")
+        .annotate(
+            runs=Count("id"),
+            llm_calls=Count("id", filter=Q(prompt_tokens__isnull=False)),
+            prompt_tokens=Sum("prompt_tokens"),
+            completion_tokens=Sum("completion_tokens"),
+            cost_usd=Sum("cost_usd"),
+        )
+        .order_by("-date")
+    )
+    return [{**row, "prompt_tokens": row["prompt_tokens"] or 0, "completion_tokens": row["completion_tokens"] or 0} for row in rows]
+
+
+def usage_totals(by_day: list[dict]) -> dict:
+    """The sums of ``usage_by_day`` rows (cost None when no day had one)."""
+    costs = [row["cost_usd"] for row in by_day if row["cost_usd"] is not None]
+    return {
+        **{key: sum(row[key] for row in by_day) for key in ("runs", "llm_calls", "prompt_tokens", "completion_tokens")},
+        "cost_usd": sum(costs) if costs else None,
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from monitors.models import Monitor
+from monitors.serializers import FloorSerializer
 from notifications.models import Delivery
 from runs.models import MonitorRun
 
@@ -28,10 +29,14 @@ class RunSerializer(serializers.ModelSerializer):
         model = MonitorRun
         # Only columns that runs.selectors loads for lists (RUN_LIST_FIELDS).
         fields = [
-            "id", "monitor_id", "trigger", "status", "llm_status", "llm_skipped", "summary", "error",
-            "started_at", "finished_at", "duration_ms", "running",
+            "id", "monitor_id", "trigger", "status", "llm_status", "llm_skipped", "floor_won", "summary", "error",
+            "started_at", "finished_at", "duration_ms", "running", "prompt_tokens", "completion_tokens", "cost_usd",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "llm_status": {"help_text": "What the LLM said (HEALTHY, WARNING, CRITICAL); status may be higher when floor_won."},
+            "cost_usd": {"help_text": "Estimated from LLM_PRICES (USD); null when the model has no price or no tokens were reported."},
+        }
 
 
 class RunDetailSerializer(RunSerializer):
@@ -39,13 +44,41 @@ class RunDetailSerializer(RunSerializer):
 
     deliveries = DeliverySerializer(many=True, read_only=True)
     total_tokens = serializers.IntegerField(allow_null=True, read_only=True)
+    floor = FloorSerializer(read_only=True, help_text="The minimum status the logs set and the rules that fired.")
+    redactions = serializers.DictField(child=serializers.IntegerField(), read_only=True, help_text="Secrets redacted before storage and sending, by kind.")
+    compression = serializers.DictField(read_only=True, help_text="How the logs were compressed for the LLM ({} when nothing was read).")
 
     class Meta(RunSerializer.Meta):
         fields = [
-            *RunSerializer.Meta.fields, "report", "recommendations", "logs_text", "sections", "llm_provider", "llm_model",
-            "llm_request", "llm_response", "prompt_tokens", "completion_tokens", "total_tokens", "deliveries",
+            *RunSerializer.Meta.fields, "report", "recommendations", "logs_text", "sections", "floor", "redactions", "compression",
+            "llm_provider", "llm_model", "llm_request", "llm_response", "total_tokens", "deliveries",
         ]
         read_only_fields = fields
+
+
+class UsageTotalsSerializer(serializers.Serializer):
+    runs = serializers.IntegerField(help_text="Runs started.")
+    llm_calls = serializers.IntegerField(help_text="Runs whose provider reported tokens.")
+    prompt_tokens = serializers.IntegerField()
+    completion_tokens = serializers.IntegerField()
+    cost_usd = serializers.DecimalField(max_digits=14, decimal_places=6, allow_null=True, help_text="Null when no run had a priced model.")
+
+
+class UsageDaySerializer(UsageTotalsSerializer):
+    date = serializers.DateField()
+
+
+class UsageSerializer(serializers.Serializer):
+    """A monitor's LLM use per day, newest first, and the totals over the period."""
+
+    monitor_id = serializers.IntegerField()
+    days = serializers.IntegerField()
+    totals = UsageTotalsSerializer()
+    by_day = UsageDaySerializer(many=True)
+
+
+class UsageFilterSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=366, default=30, help_text="How many days back, today included.")
 
 
 class RunFilterSerializer(serializers.Serializer):

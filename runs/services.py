@@ -8,8 +8,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from monitors.collectors import Collection
 from monitors.models import Monitor
+from runs.cost import estimate_cost
+from runs.digest import Digest
+from runs.floor import Floor, apply_floor
 from runs.llm import Analysis
 from runs.models import MonitorRun
 
@@ -41,15 +43,18 @@ def run_start(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE) -
         raise RunInProgress(f"Monitor '{monitor}' already has a run in progress.") from None
 
 
-def _finish(run: MonitorRun, *, status: str, collection: Collection | None, **fields) -> MonitorRun:
+def _finish(run: MonitorRun, *, status: str, digest: Digest | None, **fields) -> MonitorRun:
     now = timezone.now()
     run.status = status
     run.finished_at = now
     run.lease_expires_at = None
     run.duration_ms = int((now - run.started_at).total_seconds() * 1000)
-    if collection is not None:
-        run.logs_text = _clip(collection.logs_text, settings.STORED_LOGS_MAX_CHARS)
-        run.sections = [section.as_dict() for section in collection.sections]
+    if digest is not None:  # only ever the redacted text is stored
+        run.logs_text = _clip(digest.stored_text, settings.STORED_LOGS_MAX_CHARS)
+        run.sections = [section.as_dict() for section in digest.collection.sections]
+        run.redactions = digest.redactions
+        run.compression = digest.compression.as_dict()
+        run.floor = digest.floor.as_dict()
     for name, value in fields.items():
         setattr(run, name, value)
     run.llm_request = _clip(run.llm_request, settings.STORED_LLM_MAX_CHARS)
@@ -74,16 +79,39 @@ def _record_state(run: MonitorRun) -> None:
         setattr(monitor, name, value)
 
 
-def run_finish(run: MonitorRun, collection: Collection, analysis: Analysis, *, provider: str) -> MonitorRun:
-    """Record the provider's verdict: HEALTHY/WARNING/CRITICAL map to ok/warn/alert."""
+FLOOR_SUMMARY = "Severity floor {status} ({label}); the LLM said {llm_status}: {summary}"
+FLOOR_REPORT = "Severity floor: {status} ({reasons}). The LLM said {llm_status}; the logs allow no less.\n\n{report}"
+
+
+def _floor_reasons(floor: Floor) -> str:
+    """Which rules raised the status, on how many lines, with the newest matching line of each."""
+    return "; ".join(
+        f"{m.label}: {m.count} line{'s' if m.count != 1 else ''}, e.g. {m.samples[-1]!r}"
+        for m in floor.matches if m.min_status == floor.status
+    )
+
+
+def run_finish(run: MonitorRun, digest: Digest, analysis: Analysis, *, provider: str) -> MonitorRun:
+    """Record the provider's verdict, never below the severity floor: HEALTHY/WARNING/CRITICAL map to ok/warn/alert.
+
+    ``llm_status`` keeps what the LLM said; when the floor is higher it wins,
+    ``floor_won`` is set and the summary and report say which rule and which lines.
+    """
     verdict = analysis.verdict
+    status, floor_won = apply_floor(verdict.status, digest.floor)
+    summary, report = verdict.summary, verdict.report
+    if floor_won:
+        facts = {"status": status, "llm_status": verdict.status, "label": digest.floor.matches[0].label}
+        summary = FLOOR_SUMMARY.format(**facts, summary=summary)
+        report = FLOOR_REPORT.format(**facts, reasons=_floor_reasons(digest.floor), report=report)
     return _finish(
         run,
-        status=STATUS_FOR_VERDICT[verdict.status],
-        collection=collection,
+        status=STATUS_FOR_VERDICT[status],
+        digest=digest,
         llm_status=verdict.status,
-        summary=verdict.summary,
-        report=verdict.report,
+        floor_won=floor_won,
+        summary=summary,
+        report=report,
         recommendations=list(verdict.recommendations),
         llm_provider=provider,
         llm_model=analysis.model,
@@ -91,6 +119,7 @@ def run_finish(run: MonitorRun, collection: Collection, analysis: Analysis, *, p
         llm_response=analysis.response,
         prompt_tokens=analysis.prompt_tokens,
         completion_tokens=analysis.completion_tokens,
+        cost_usd=estimate_cost(analysis.model, analysis.prompt_tokens, analysis.completion_tokens),
     )
 
 
@@ -101,12 +130,12 @@ SKIPPED_REPORT = (
 )
 
 
-def run_skip(run: MonitorRun, collection: Collection, *, previous: MonitorRun) -> MonitorRun:
+def run_skip(run: MonitorRun, digest: Digest, *, previous: MonitorRun) -> MonitorRun:
     """Nothing new arrived: keep ``previous``'s status without asking the LLM, marked ``llm_skipped``."""
     return _finish(
         run,
         status=previous.status,
-        collection=collection,
+        digest=digest,
         llm_skipped=True,
         summary=SKIPPED_SUMMARY,
         report=SKIPPED_REPORT.format(run_id=previous.pk, when=previous.started_at, summary=previous.summary),
@@ -114,13 +143,13 @@ def run_skip(run: MonitorRun, collection: Collection, *, previous: MonitorRun) -
 
 
 def run_fail(
-    run: MonitorRun, error: str, *, collection: Collection | None = None, provider: str = "", request: str = "", response: str = ""
+    run: MonitorRun, error: str, *, digest: Digest | None = None, provider: str = "", request: str = "", response: str = ""
 ) -> MonitorRun:
-    """End the run as ``error``, keeping whatever was collected and what the provider said."""
+    """End the run as ``error``, keeping whatever was collected (redacted) and what the provider said."""
     return _finish(
         run,
         status=MonitorRun.Status.ERROR,
-        collection=collection,
+        digest=digest,
         error=error,
         summary=error.splitlines()[0][:500] if error else "",
         llm_provider=provider,

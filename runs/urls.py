@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("monitors/<int:pk>/", views.monitor_detail, name="monitor"),
     path("monitors/<int:pk>/run/", views.monitor_run_now, name="run-now"),
+    path("monitors/<int:pk>/preview/", views.monitor_preview, name="preview"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
 ]

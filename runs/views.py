@@ -19,6 +19,7 @@ from monitors.forms import DashboardFilterForm
 from monitors.models import Monitor
 from monitors.views import is_fetch, staff_required
 from runs import selectors
+from runs.digest import digest_preview
 from runs.llm import provider_name_for
 from runs.models import MonitorRun
 from runs.pipeline import run_monitor
@@ -27,6 +28,7 @@ from monitors.templatetags.ui import split_log_sections, status_label
 
 DASHBOARD_REFRESH_SECONDS = 20
 RUNS_PER_PAGE = 25
+USAGE_DAYS = 30
 
 
 @staff_required
@@ -55,12 +57,18 @@ def monitor_detail(request, pk):
     monitor = get_object_or_404(Monitor.objects.select_related("target", "log_source"), pk=pk)
     status = request.GET.get("status", "")
     page = Paginator(selectors.monitor_runs(monitor, status=status), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    usage = selectors.usage_by_day(monitor, days=USAGE_DAYS)
     return render(request, "runs/monitor_detail.html", {
         "monitor": monitor,
         "inputs": monitor.inputs or [],
         "window": monitor.window_config or {},
         "notification": monitor.notification_config or {},
         "remediation": monitor.remediation_config or {},
+        "redaction": {"enabled": True, "extra_patterns": [], **(monitor.redaction_config or {})},
+        "severity_rules": monitor.severity_rules or [],
+        "usage": usage,
+        "usage_totals": selectors.usage_totals(usage),
+        "usage_days": USAGE_DAYS,
         "provider": provider_name_for(monitor),
         "page": page,
         "status": status,
@@ -82,6 +90,17 @@ def monitor_run_now(request, pk):
         return redirect("runs:monitor", pk=pk)
     messages.success(request, f"Run finished: {status_label(run.status)}.")
     return redirect("runs:run", pk=run.pk)
+
+
+@staff_required
+@require_POST
+def monitor_preview(request, pk):
+    """Collect every input now and show exactly the text the LLM would get (no LLM call, no run, no cursor moved)."""
+    monitor = get_object_or_404(Monitor.objects.select_related("target", "log_source"), pk=pk)
+    seen = digest_preview(monitor)
+    return render(request, "monitors/monitor_preview.html", {
+        "monitor": monitor, "collection": seen.collection, "digest": seen, "provider": provider_name_for(monitor),
+    })
 
 
 def _pretty(text: str) -> str:

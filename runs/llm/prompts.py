@@ -1,19 +1,19 @@
 """The prompt every LLM provider sends: templates/llm/system.txt and user.txt.
 
-The logs go between markers that carry a nonce derived from the logs
-themselves, so a log line cannot fake the closing marker and smuggle
-instructions outside the data block.
+The logs go between delimiters that carry a random per-render nonce
+(runs/prompt_guard.py), with any delimiter look-alike removed from the logs,
+so a log line cannot close the data block and smuggle instructions outside it.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
 from monitors.collectors.window import truncate
 from runs.llm.base import AnalysisRequest, ProviderError
+from runs.prompt_guard import fence
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,18 @@ class Prompt:
 
 
 def render(request: AnalysisRequest, *, logs_text: str | None = None, note: str = "") -> Prompt:
-    """Render both templates for ``request`` (``logs_text`` overrides the request's, e.g. when trimmed)."""
+    """Render both templates for ``request`` (``logs_text`` overrides the request's, e.g. when trimmed).
+
+    Each call fences the logs with a fresh nonce; the system prompt names the same delimiters.
+    """
     logs = request.logs_text if logs_text is None else logs_text
+    fenced = fence(logs.rstrip("\n"))
     context = {
-        "nonce": hashlib.sha256(logs.encode("utf-8", "replace")).hexdigest()[:12],
+        "opening": fenced.opening,
+        "closing": fenced.closing,
+        "fenced_logs": fenced.text,
         "monitor_name": request.monitor_name,
         "prompt": request.prompt.strip(),
-        "logs_text": logs.rstrip("\n"),
         "line_count": len(logs.splitlines()),
         "note": note,
     }

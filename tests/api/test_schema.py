@@ -16,6 +16,7 @@ DOCUMENTED = {
     "/monitors/{id}/run-once": {"post"},
     "/monitors/{id}/collect": {"post"},
     "/monitors/{id}/status": {"get"},
+    "/monitors/{id}/usage": {"get"},  # LLM tokens and cost per day (issue 7)
     "/monitors/status": {"get"},
     "/monitors/{id}/enable": {"post"},
     "/monitors/{id}/disable": {"post"},

@@ -30,7 +30,7 @@ def urls():
         ],
         "POST": [
             reverse("runs:run-now", args=[monitor.pk]),
-            reverse("monitors:preview", args=[monitor.pk]),
+            reverse("runs:preview", args=[monitor.pk]),
             reverse("monitors:enabled", args=[monitor.pk]),
             reverse("monitors:log-source-test", args=[source.pk]),
             reverse("monitors:target-delete", args=[target.pk]),

@@ -116,7 +116,7 @@ def test_enable_ignores_a_next_url_on_another_site(root_client):
 def test_collect_preview_shows_the_text_the_llm_would_get_without_a_run(root_client):
     monitor = MonitorFactory(inputs=[{"label": "greeting", "mode": "command", "command": "echo hello from preview"}])
 
-    body = root_client.post(reverse("monitors:preview", args=[monitor.pk])).content.decode()
+    body = root_client.post(reverse("runs:preview", args=[monitor.pk])).content.decode()
 
     assert "[greeting]\nhello from preview" in body
     assert not MonitorRun.objects.exists()

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitors.selectors import monitor_by_id_or_name, monitor_collect
+from monitors.selectors import monitor_by_id_or_name
+from runs.digest import digest_preview
 from runs.models import MonitorRun
 from runs.pipeline import run_monitor
 from runs.services import RunInProgress
@@ -13,14 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("monitor", help="Monitor id or exact name.")
-        parser.add_argument("--collect-only", action="store_true", help="Print the collected logs_text; do not call the LLM.")
+        parser.add_argument("--collect-only", action="store_true", help="Print exactly the text the LLM would get (redacted, compressed); do not call it.")
 
     def handle(self, *args, monitor, collect_only, **options):
         found = monitor_by_id_or_name(monitor)
         if found is None:
             raise CommandError(f"No monitor with id or name '{monitor}'.")
         if collect_only:
-            self.stdout.write(monitor_collect(found).logs_text)
+            self.stdout.write(digest_preview(found).llm_text)
             return
         try:
             run = run_monitor(found, trigger=MonitorRun.Trigger.COMMAND)
