@@ -57,7 +57,8 @@ def run_monitor(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE)
         )
     except Exception as exc:  # never leave a run "running" because of a bug
         logger.exception("run %s of monitor %s crashed", run.pk, monitor.pk)
-        services.run_fail(run, f"Unexpected error: {exc!r}", digest=seen, provider=provider_name)
+        if run.is_running:  # a crash after the verdict was stored must not rewrite it
+            services.run_fail(run, f"Unexpected error: {exc!r}", digest=seen, provider=provider_name)
 
     if not run.llm_skipped:  # nothing new was read, so there is nothing new to tell
         notifications.remediate(monitor, run)
