@@ -56,6 +56,10 @@ CONFIG_WIDGETS = {
 }
 CONFIG_SCHEMAS = {"window_config": schemas.WindowConfig, "notification_config": schemas.NotificationConfig, "remediation_config": schemas.RemediationConfig}
 LIST_KEYS = {"email_recipients", "sms_recipients", "webhook_urls"}  # typed one per line
+# What a person setting up a monitor on a page most likely wants: one message
+# when it breaks, a reminder every two hours, one when it recovers. (The API
+# keeps the schema's defaults, so scripts see the documented behaviour.)
+NEW_MONITOR_CONFIGS = {"notification_config": {"mode": "state_change", "renotify_interval_minutes": 120}}
 
 
 def config_initial(field: str, stored: dict | None) -> dict:
@@ -302,7 +306,7 @@ class MonitorForm(ServiceForm):
                 "severity_rules": json.dumps(monitor.severity_rules, indent=2) if monitor.severity_rules else "",
             }
         for field in CONFIG_WIDGETS:
-            initial.update(config_initial(field, getattr(monitor, field) if monitor else None))
+            initial.update(config_initial(field, getattr(monitor, field) if monitor else NEW_MONITOR_CONFIGS.get(field)))
         return initial
 
     def clean_llm_provider_metadata(self):

@@ -118,7 +118,7 @@ def shared_database(tmp_path: Path, **extra_env: str):
     """A fresh, migrated database of the same kind as the test settings (SQLite file or PostgreSQL)."""
     default = settings.DATABASES["default"]
     postgres = default["ENGINE"] == "django.db.backends.postgresql"
-    env = {key: value for key, value in os.environ.items() if key not in {"SQLITE_TEST_NAME", "PYTEST_CURRENT_TEST"}}
+    env = {key: value for key, value in os.environ.items() if key not in {"PYTEST_CURRENT_TEST"}}
     env.update(
         LOGMONITOR_VAR_DIR=str(tmp_path / "var"),
         SECRET_KEY=settings.SECRET_KEY,  # the same signing key, so the test can read queued packages

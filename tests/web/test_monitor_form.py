@@ -178,3 +178,11 @@ def test_the_form_renders_a_template_row_for_adding_inputs(root_client):
 
 def test_without_targets_the_form_says_to_add_one_first(root_client):
     assert "First, add a target" in root_client.get(CREATE).content.decode()
+
+
+def test_a_new_monitor_form_suggests_state_change_alerts_with_reminders(root_client):
+    TargetFactory()
+    body = root_client.get(CREATE).content.decode()
+
+    assert re.search(r'<input[^>]*name="notification_mode"[^>]*value="state_change"[^>]*checked', body)
+    assert re.search(r'<input[^>]*name="renotify_interval_minutes"[^>]*value="120"', body)
