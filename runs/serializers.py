@@ -13,7 +13,7 @@ from runs.models import MonitorRun
 class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = Delivery
-        fields = ["id", "channel", "recipient", "outcome", "error", "response_code", "attempt", "message_id", "created_at"]
+        fields = ["id", "channel", "recipient", "outcome", "error", "response_code", "attempt", "message_id", "event", "next_attempt_at", "created_at"]
 
 
 class RunSerializer(serializers.ModelSerializer):

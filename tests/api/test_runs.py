@@ -97,6 +97,7 @@ def test_a_run_comes_with_its_deliveries(api):
         ("email", "ops@example.com", "sent", ""),
         ("sms", "+15551234567", "failed", "HTTP 500"),
     ]
+    assert {"attempt", "message_id", "event", "next_attempt_at", "response_code"} <= set(body["deliveries"][0])
 
 
 def test_an_unknown_run_is_a_404(api):
