@@ -1,4 +1,8 @@
-"""Who may call the API: staff sessions, the API_TOKEN holder, per-user API keys."""
+"""Who may call the API: staff sessions, the API_TOKEN holder, per-user API keys.
+
+What a caller may change (command inputs) is the services' rule, shared with
+the admin and the pages: ``monitors.services.check_command_inputs``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,6 @@ from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions, permissions
 
 from logmonitor.apikeys.services import APIKeyError, api_key_user
-from monitors.schemas import InputSpec
-
-# Command inputs run programs on the host: creating or changing them needs this
-# permission, which superusers and the API_TOKEN holder have and plain staff do not.
-COMMAND_INPUTS_PERMISSION = "monitors.manage_command_inputs"
 
 
 class TokenHolder(AnonymousUser):
@@ -59,30 +58,3 @@ class IsStaffOrAPIKey(permissions.BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and user.is_staff)
-
-
-def command_inputs(inputs) -> list[dict]:
-    """The command inputs of a list of inputs, normalised so that equal commands compare equal."""
-    found = []
-    for item in inputs or []:
-        if not isinstance(item, dict) or item.get("mode", "command") != "command":
-            continue
-        try:
-            item = InputSpec.model_validate(item).model_dump(exclude_none=True)
-        except ValueError:
-            pass  # stored before a schema change: compare as stored
-        found.append(item)
-    return found
-
-
-def check_command_inputs(user, *, old_inputs, new_inputs) -> None:
-    """Refuse (403) a write that adds or changes a command input unless ``user`` may manage them.
-
-    Both lists are normalised (validated) inputs; removing a command is allowed to anyone.
-    """
-    old = command_inputs(old_inputs)
-    added_or_changed = [item for item in command_inputs(new_inputs) if item not in old]
-    if added_or_changed and not user.has_perm(COMMAND_INPUTS_PERMISSION):
-        raise exceptions.PermissionDenied(
-            f"Creating or changing command inputs needs the '{COMMAND_INPUTS_PERMISSION}' permission."
-        )

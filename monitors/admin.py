@@ -10,14 +10,12 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from rest_framework.exceptions import PermissionDenied
-
-from logmonitor.permissions import check_command_inputs
 from monitors import schemas, services
 from monitors.models import LogSource, Monitor, Target
 from monitors.templatetags.ui import status_badge
@@ -104,9 +102,9 @@ class CommandInputsGuard(forms.ModelForm):
             return data  # Model.clean reports it beside the field
         new_inputs = [spec.model_dump(exclude_none=True) for spec in specs]
         try:
-            check_command_inputs(self.user, old_inputs=self.instance.inputs if self.instance.pk else [], new_inputs=new_inputs)
+            services.check_command_inputs(self.user, old_inputs=self.instance.inputs if self.instance.pk else [], new_inputs=new_inputs)
         except PermissionDenied as exc:
-            self.add_error("inputs", str(exc.detail))
+            self.add_error("inputs", str(exc))
         return data
 
 

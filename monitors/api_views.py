@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from logmonitor.api_errors import SourceUnreadable
 from logmonitor.openapi import ERROR, THROTTLED
-from logmonitor.permissions import check_command_inputs
 from logmonitor.throttling import ExpensiveActionThrottle
 from monitors import services
 from monitors.models import LogSource, Monitor, Target
@@ -85,11 +84,11 @@ class MonitorViewSet(ServiceViewSet):
     update_service = staticmethod(services.monitor_update)
 
     def perform_create(self, serializer):
-        check_command_inputs(self.request.user, old_inputs=[], new_inputs=serializer.validated_data["inputs"])
+        services.check_command_inputs(self.request.user, old_inputs=[], new_inputs=serializer.validated_data["inputs"])
         super().perform_create(serializer)
 
     def perform_update(self, serializer):
-        check_command_inputs(self.request.user, old_inputs=serializer.instance.inputs, new_inputs=serializer.validated_data["inputs"])
+        services.check_command_inputs(self.request.user, old_inputs=serializer.instance.inputs, new_inputs=serializer.validated_data["inputs"])
         super().perform_update(serializer)
 
     @extend_schema(request=None, responses={200: MonitorSerializer}, summary="Enable (due now)")

@@ -15,14 +15,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from rest_framework.exceptions import PermissionDenied
-
-from logmonitor.permissions import COMMAND_INPUTS_PERMISSION, check_command_inputs
 from monitors import schemas
 from monitors.models import LogSource, Monitor, Target
-from monitors.services import validate_monitor_fields
+from monitors.services import COMMAND_INPUTS_PERMISSION, check_command_inputs, validate_monitor_fields
 
 STATUS_CHOICES = [(status, status.title()) for status in schemas.STATUSES]
 
@@ -175,7 +172,7 @@ class LogSourceForm(ServiceForm):
         keys = schemas.LOG_SOURCE_CONFIGS[driver].model_fields
         config = {key: data.get(key) for key in keys if data.get(key) not in (None, "")}
         try:
-            data["config"] = schemas.parse("config", schemas.LOG_SOURCE_CONFIGS[driver], config).model_dump(exclude_none=True)
+            data["config"] = schemas.log_source_config(driver, config)
         except schemas.ConfigError as exc:
             add_config_error(self, exc, self.SOURCE_WIDGETS)
         return data
@@ -353,7 +350,7 @@ class MonitorForm(ServiceForm):
         except schemas.ConfigError as exc:
             self._add_config_error(exc, input_forms)
         except PermissionDenied as exc:
-            self.inputs._non_form_errors.append(str(exc.detail))
+            self.inputs._non_form_errors.append(str(exc))
         return data
 
     def _add_config_error(self, exc: schemas.ConfigError, input_forms: list[InputForm]) -> None:

@@ -44,13 +44,10 @@ class LogSource(models.Model):
         return self.name
 
     def clean(self):
-        schema = schemas.LOG_SOURCE_CONFIGS.get(self.driver)
-        if schema is None:
-            raise ValidationError({"driver": f"Unknown driver '{self.driver}'."})
         try:
-            self.config = schemas.parse("config", schema, self.config).model_dump(exclude_none=True)
+            self.config = schemas.log_source_config(self.driver, self.config)
         except schemas.ConfigError as exc:
-            raise ValidationError({"config": exc.lines}) from None
+            raise ValidationError({exc.field: exc.lines}) from None
 
     def as_input(self) -> schemas.InputSpec:
         """The log source as one more input of a monitor (its own label and window)."""

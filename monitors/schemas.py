@@ -24,6 +24,8 @@ MAX_PROMPT_CHARS = 20_000
 
 
 class Schema(BaseModel):
+    """Base of every config schema: unknown keys are errors (a typo must not be ignored), strings are stripped."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
@@ -207,6 +209,15 @@ class DockerSourceConfig(Schema):
 
 
 LOG_SOURCE_CONFIGS: dict[str, type[Schema]] = {"file": FileSourceConfig, "docker": DockerSourceConfig}
+
+
+def log_source_config(driver: str, config: Any) -> dict:
+    """A log source's ``config`` checked against its driver's schema and normalised; ConfigError names the field."""
+    schema = LOG_SOURCE_CONFIGS.get(driver)
+    if schema is None:
+        message = f"Unknown driver '{driver}'."
+        raise ConfigError("driver", [message], [message])
+    return parse("config", schema, config).model_dump(exclude_none=True)
 
 
 class ConfigError(ValueError):

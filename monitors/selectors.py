@@ -9,6 +9,7 @@ from monitors.models import InputCursor, Monitor
 
 
 def monitor_by_id_or_name(key: str) -> Monitor | None:
+    """The monitor a command-line argument names: by id when it is all digits and such a monitor exists, else by name; or None."""
     monitors = Monitor.objects.select_related("target", "log_source")
     if str(key).isdigit():
         found = monitors.filter(pk=int(key)).first()

@@ -71,7 +71,7 @@ class LogSourceSerializer(serializers.ModelSerializer):
         driver = attrs.get("driver", getattr(self.instance, "driver", LogSource.Driver.FILE))
         config = attrs.get("config", getattr(self.instance, "config", {}))
         try:
-            attrs["config"] = schemas.parse("config", schemas.LOG_SOURCE_CONFIGS[driver], config).model_dump(exclude_none=True)
+            attrs["config"] = schemas.log_source_config(driver, config)
         except schemas.ConfigError as exc:
             raise _config_error(exc) from None
         return attrs

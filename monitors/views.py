@@ -144,13 +144,7 @@ def monitor_edit(request, pk=None):
 
     def save(form):
         fields = form.monitor_fields()
-        if not monitor:
-            return services.monitor_create(**fields)
-        enabled = fields.pop("enabled")
-        services.monitor_update(monitor, **fields)
-        if enabled != monitor.enabled:
-            services.monitor_set_enabled(monitor, enabled)
-        return monitor
+        return services.monitor_update(monitor, **fields) if monitor else services.monitor_create(**fields)
 
     return _form_page(
         request, form, save=save, template="monitors/monitor_form.html",

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.channels import Message
@@ -17,7 +18,8 @@ SMS_MAX_CHARS = 320  # two SMS segments
 
 
 def run_url(run) -> str:
-    return f"{settings.SITE_URL}/app/runs/{run.pk}/"
+    """The run's report page, absolute (messages are read outside the app)."""
+    return settings.SITE_URL + reverse("runs:run", args=[run.pk])
 
 
 def humanize(delta: timedelta | None) -> str:

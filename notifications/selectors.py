@@ -1,10 +1,8 @@
-"""Reads for notifications: mutes, rate caps, secrets, the delivery log."""
+"""Reads for notifications: mutes, rate caps, secrets."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
-from django.db.models import QuerySet
 
 from notifications.models import AlertState, Delivery, MaintenanceWindow
 
@@ -21,22 +19,13 @@ def mute_reason(monitor, now: datetime) -> str:
     return ""
 
 
-def remediations_since(monitor, since: datetime) -> int:
-    """Incidents handed to the remediation agent (first attempts, not retries or skips) since ``since``."""
-    return Delivery.objects.filter(
-        monitor=monitor, channel=Delivery.Channel.REMEDIATION, event="incident", attempt=1, created_at__gte=since
-    ).exclude(outcome=Delivery.Outcome.SKIPPED).count()
-
-
 def remediations_in_last_hour(monitor, now: datetime) -> int:
-    return remediations_since(monitor, now - timedelta(hours=1))
+    """Incidents handed to the remediation agent in the hour before ``now`` (first attempts, not retries or skips)."""
+    return Delivery.objects.filter(
+        monitor=monitor, channel=Delivery.Channel.REMEDIATION, event="incident", attempt=1, created_at__gte=now - timedelta(hours=1)
+    ).exclude(outcome=Delivery.Outcome.SKIPPED).count()
 
 
 def webhook_secret_for(monitor) -> str:
     """The secret that signs this monitor's webhooks ("" when none was generated: sent unsigned)."""
     return AlertState.objects.filter(monitor=monitor).values_list("webhook_secret", flat=True).first() or ""
-
-
-def deliveries_for_run(run) -> QuerySet[Delivery]:
-    """The delivery log of one run, oldest first (attempts of one message together)."""
-    return Delivery.objects.filter(run=run).order_by("created_at", "id")

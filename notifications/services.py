@@ -97,6 +97,7 @@ def monitor_silence(monitor, *, until: datetime | None, reason: str = "") -> Ale
 
 
 def monitor_unsilence(monitor) -> AlertState:
+    """End a silence now; a problem still going is told at the next run."""
     return monitor_silence(monitor, until=None, reason="")
 
 

@@ -33,10 +33,6 @@ class DeliveryInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-def report_link(run: MonitorRun) -> str:
-    return format_html('<a href="{}">Report</a>', reverse("runs:run", args=[run.pk]))
-
-
 @admin.register(MonitorRun)
 class MonitorRunAdmin(admin.ModelAdmin):
     list_display = ["id", "monitor", "badge", "llm_status", "trigger", "started_at", "took", "summary_short", "report_page"]
@@ -89,7 +85,7 @@ class MonitorRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="report page")
     def report_page(self, obj):
-        return report_link(obj)
+        return format_html('<a href="{}">Report</a>', self.view_on_site(obj))
 
     @admin.display(description="report")
     def report_text(self, obj):

@@ -84,11 +84,6 @@ class Floor:
     status: str = "HEALTHY"
     matches: tuple[FloorMatch, ...] = ()
 
-    @property
-    def reason(self) -> str:
-        """One line for the run: which rules fired on how many lines."""
-        return "; ".join(f"{m.label} ({m.count} line{'s' if m.count != 1 else ''}) -> {m.min_status}" for m in self.matches)
-
     def as_dict(self) -> dict:
         return {"status": self.status, "matches": [m.as_dict() for m in self.matches]}
 

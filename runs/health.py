@@ -13,18 +13,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_q.brokers import get_broker
 from django_q.brokers.orm import ORM
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
-from runs import scheduling
-from runs.models import MonitorRun
+from runs import scheduling, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +49,9 @@ def _database_ok() -> bool:
         return False
 
 
-def _broker() -> tuple[str, bool]:
+def _broker_check() -> tuple[str, bool]:
     try:
-        broker = get_broker()
+        broker = scheduling.broker()  # the cached one: a probe every few seconds opens no new connection pool
         if isinstance(broker, ORM):
             OrmQ.objects.using(Conf.ORM).exists()  # the queue table answers
             return "orm", True
@@ -69,11 +66,11 @@ def _broker() -> tuple[str, bool]:
 def healthz(request):
     now = timezone.now()
     database_ok = _database_ok()
-    broker_kind, broker_ok = _broker()
+    broker_kind, broker_ok = _broker_check()
     last_tick = last_finished = None
     if database_ok:
         last_tick = scheduling.last_tick_at()
-        last_finished = MonitorRun.objects.filter(finished_at__isnull=False).aggregate(last=Max("finished_at"))["last"]
+        last_finished = selectors.last_finished_at()
     if not settings.SCHEDULER_ENABLED:
         dispatcher_ok = True
     else:

@@ -166,7 +166,7 @@ class _PackageCollector(Broker):
 
 
 @cache
-def _broker() -> Broker:
+def broker() -> Broker:
     """The configured broker, built once per process (a Redis broker keeps its connection pool)."""
     return get_broker()
 
@@ -182,17 +182,17 @@ def enqueue_runs(monitor_ids: list[int]) -> None:
         async_task(RUN_TASK, monitor_id, broker=collector)
     if not collector.packages:  # Q_CLUSTER "sync": async_task already ran them
         return
-    broker = _broker()
-    if isinstance(broker, ORM):
+    queue = broker()
+    if isinstance(queue, ORM):
         now = timezone.now()
         OrmQ.objects.using(Conf.ORM).bulk_create(
-            [OrmQ(key=broker.list_key, payload=package, lock=now) for package in collector.packages]
+            [OrmQ(key=queue.list_key, payload=package, lock=now) for package in collector.packages]
         )
-    elif isinstance(broker, Redis):
-        broker.connection.rpush(broker.list_key, *collector.packages)
+    elif isinstance(queue, Redis):
+        queue.connection.rpush(queue.list_key, *collector.packages)
     else:
         for package in collector.packages:
-            broker.enqueue(package)
+            queue.enqueue(package)
     logger.info("enqueued %d run(s)", len(collector.packages))
 
 
@@ -207,6 +207,7 @@ def dispatcher_name(kind: str) -> str:
 
 
 def heartbeat_record(*, name: str, result: Tick) -> None:
+    """Upsert this dispatcher's heartbeat row (what /healthz reads)."""
     values = {
         "last_tick_at": result.at,
         "last_enqueued": len(result.enqueued),

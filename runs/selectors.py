@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -111,6 +111,11 @@ def last_verdict_run(monitor: Monitor) -> MonitorRun | None:
 def latest_run(monitor: Monitor) -> MonitorRun | None:
     """The newest run of a monitor, finished or not, with its deliveries."""
     return MonitorRun.objects.filter(monitor=monitor).prefetch_related("deliveries").order_by("-started_at", "-id").first()
+
+
+def last_finished_at():
+    """When any run, of any monitor, last finished (None before the first)."""
+    return MonitorRun.objects.filter(finished_at__isnull=False).aggregate(last=Max("finished_at"))["last"]
 
 
 def monitor_statuses() -> QuerySet[Monitor]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from monitors.forms import DashboardFilterForm
 from monitors.models import Monitor
+from monitors.templatetags.ui import split_log_sections, status_label
 from monitors.views import is_fetch, staff_required
 from runs import selectors
 from runs.digest import digest_preview
@@ -24,7 +25,6 @@ from runs.llm import provider_name_for
 from runs.models import MonitorRun
 from runs.pipeline import run_monitor
 from runs.services import RunInProgress
-from monitors.templatetags.ui import split_log_sections, status_label
 
 DASHBOARD_REFRESH_SECONDS = 20
 RUNS_PER_PAGE = 25
@@ -64,7 +64,7 @@ def monitor_detail(request, pk):
         "window": monitor.window_config or {},
         "notification": monitor.notification_config or {},
         "remediation": monitor.remediation_config or {},
-        "redaction": {"enabled": True, "extra_patterns": [], **(monitor.redaction_config or {})},
+        "redaction": monitor.redaction,
         "severity_rules": monitor.severity_rules or [],
         "usage": usage,
         "usage_totals": selectors.usage_totals(usage),

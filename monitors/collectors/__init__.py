@@ -37,6 +37,7 @@ __all__ = ["COLLECTORS", "Collection", "CollectionError", "Collector", "Section"
 
 
 def get_collector(mode: str) -> Collector:
+    """A new collector for an input ``mode`` (a key of COLLECTORS), imported on first use."""
     return import_string(COLLECTORS[mode])()
 
 

@@ -164,8 +164,6 @@ def _read_backwards(fd: int, size: int, n: int, max_bytes: int | None, *, floor:
     return data, position, clipped
 
 
-
-
 @dataclass(frozen=True)
 class FileCursor:
     """Where an incremental read resumes: which file, the offset after the last line read, the bytes before it."""

@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 
 def get_channel(kind: str) -> Channel:
+    """A channel instance by kind, imported on first use (an SDK is loaded only where it sends)."""
     return import_string(CHANNELS[kind])()
 
 

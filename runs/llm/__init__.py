@@ -9,10 +9,12 @@ __all__ = ["Analysis", "AnalysisRequest", "Provider", "ProviderError", "Verdict"
 
 
 def provider_name_for(monitor) -> str:
+    """The monitor's own provider, else the site default (LLM_PROVIDER)."""
     return monitor.llm_provider or settings.LLM_PROVIDER
 
 
 def get_provider(name: str) -> Provider:
+    """A provider instance by registry name; an unknown name is a permanent ProviderError (the run ends in error)."""
     try:
         path = settings.LLM_PROVIDERS[name]
     except KeyError:

@@ -198,11 +198,14 @@ class TestCommandInputs:
     def test_plain_staff_may_remove_a_command(self, olga, target):
         monitor = MonitorFactory(target=target)
         assert olga.put(f"/monitors/{monitor.pk}", monitor_body(target, inputs=[]), format="json").status_code == 200
+        monitor.refresh_from_db()
+        assert monitor.inputs == []
 
     def test_staff_granted_the_permission_can(self, staff_user, user_key, target):
         staff_user.user_permissions.add(Permission.objects.get(codename="manage_command_inputs"))
         client = APIClient(HTTP_X_API_KEY=user_key(staff_user))
         assert client.post("/monitors", monitor_body(target), format="json").status_code == 201
+        assert Monitor.objects.get().inputs[0]["mode"] == "command"
 
     def test_superusers_and_the_token_holder_can(self, superuser, user_key, api, target):
         rita = APIClient(HTTP_X_API_KEY=user_key(superuser))
@@ -222,3 +225,12 @@ def test_responses_never_carry_secrets(api, settings, target):
     )
     for secret in (settings.OPENAI_API_KEY, settings.TWILIO_AUTH_TOKEN, settings.AWS_SECRET_ACCESS_KEY, settings.API_TOKEN, settings.SECRET_KEY):
         assert secret.encode() not in bodies
+
+
+def test_a_replace_that_disables_takes_the_monitor_off_the_schedule_and_back(api, target):
+    monitor = MonitorFactory(target=target, interval_seconds=60)
+    off = api.put(f"/monitors/{monitor.pk}", {**monitor_body(target), "name": monitor.name, "enabled": False}, format="json")
+    assert off.status_code == 200 and off.json()["next_run_at"] is None
+
+    on = api.put(f"/monitors/{monitor.pk}", {**monitor_body(target), "name": monitor.name, "enabled": True}, format="json")
+    assert on.json()["next_run_at"] is not None

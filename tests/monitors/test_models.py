@@ -48,6 +48,18 @@ def test_a_bad_nested_config_names_the_field_and_stores_nothing():
     assert not Monitor.objects.exists()
 
 
+def test_a_log_source_config_is_checked_against_its_driver():
+    with pytest.raises(ValidationError) as unknown:
+        services.log_source_create(name="ftp", driver="ftp", config={"path": "/var/log/x"})
+    with pytest.raises(ValidationError) as wrong_keys:
+        services.log_source_create(name="web", driver="docker", config={"path": "/var/log/x"})
+    source = services.log_source_create(name="app", driver="file", config={"path": "/var/log/app.log"})
+
+    assert "Unknown driver 'ftp'." in unknown.value.message_dict["driver"]
+    assert wrong_keys.value.message_dict["config"] == ["config.container: This field is required.", "config.path: Unknown field."]
+    assert source.config == {"path": "/var/log/app.log", "max_lines": 200}
+
+
 def test_a_new_enabled_monitor_is_due_at_once_and_a_disabled_one_is_off_schedule():
     monitor = services.monitor_create(name="web", target=TargetFactory(), prompt="Look.", interval_seconds=60)
     assert monitor.next_run_at is not None

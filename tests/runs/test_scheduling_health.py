@@ -57,8 +57,12 @@ def test_a_switched_off_scheduler_is_not_a_failure(client, settings):
     assert response.json()["dispatcher"]["enabled"] is False
 
 
-def test_it_shows_no_configuration_or_secrets(client):
+def test_it_shows_no_configuration_or_secrets(client, settings):
     beat(seconds_ago=1)
+    # Canaries, so the check cannot pass just because the test settings leave secrets empty.
+    for name in django_settings.SECRET_SETTING_NAMES:
+        if name not in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):  # these are read at start-up only
+            setattr(settings, name, f"canary-{name.lower()}")
 
     text = client.get("/healthz").content.decode()
 
@@ -66,4 +70,5 @@ def test_it_shows_no_configuration_or_secrets(client):
         value = str(getattr(django_settings, name, "") or "")
         if len(value) > 3:
             assert value not in text, name
+    assert "canary-" not in text
     assert str(django_settings.DATABASES["default"]["NAME"]) not in text

@@ -166,6 +166,7 @@ def test_staff_with_the_permission_can_add_a_command(staff_client, staff_user):
     response = staff_client.post(CREATE, form_data(TargetFactory(), inputs=[{"label": "up", "mode": "command", "command": "uptime"}]))
 
     assert response.status_code == 302
+    assert [(i["label"], i["command"]) for i in Monitor.objects.get().inputs] == [("up", "uptime")]
 
 
 def test_the_form_renders_a_template_row_for_adding_inputs(root_client):
