@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from monitors.models import Monitor
 from runs.models import MonitorRun
+from runs.pipeline import run_monitor
 from tests.factories import MonitorFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +89,14 @@ def test_setupdemo_creates_the_login_and_demo_monitors_once_and_runs_them(settin
     statuses = dict(MonitorRun.objects.values_list("monitor__name", "status"))
     assert len(statuses) == 5 and statuses["OpenSSH auth"] == "alert"
     assert all(status in {"ok", "warn", "alert"} for status in statuses.values())
+
+
+def test_demo_monitors_judge_the_whole_sample_again_on_every_scheduled_run(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("setupdemo", stdout=StringIO())
+    monitor = Monitor.objects.get(name="OpenSSH auth")
+
+    again = run_monitor(monitor)
+
+    assert again.status == "alert"
+    assert "POSSIBLE BREAK-IN ATTEMPT" in again.logs_text

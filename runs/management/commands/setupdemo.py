@@ -46,6 +46,9 @@ class Command(BaseCommand):
                     interval_seconds=120,
                     prompt=prompt,
                     inputs=[{"label": filename.split("_")[0].lower(), "mode": "file", "path": str(DEMO_LOGS / filename), "max_lines": 2000}],
+                    # The samples never grow: read them whole every run, so the
+                    # scheduled runs judge the same evidence as the first one.
+                    window_config={"incremental": False},
                 )
             if not no_run and not monitor.runs.exists():
                 try:
