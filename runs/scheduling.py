@@ -11,9 +11,13 @@ are never closer than the interval and after downtime a monitor runs once,
 not once per missed slot. A slot that finds the previous run still
 going is claimed but not enqueued, and counted in ``Monitor.skipped_slots``.
 
+The runs are enqueued in one broker write: with the ORM broker inside the
+claim's transaction (the queue is a table of the same database, so claim and
+tasks commit together), with Redis right after the commit.
+
 Query count per tick is constant (reap, schedule the unscheduled, select
-due, select running, claim, one bulk enqueue, heartbeat) whatever the number of monitors; the work grows
-only with the number due.
+due, select running, claim, one bulk enqueue, heartbeat) whatever the number
+of monitors; the work grows only with the number due.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from __future__ import annotations
 import logging
 import socket
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache, partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django_q.brokers import Broker, get_broker
@@ -73,7 +77,7 @@ def tick(*, name: str, now: datetime | None = None) -> Tick:
 
 
 def dispatch_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> tuple[list[int], list[int]]:
-    """Claim every slot due at ``now``; enqueue a run for each after commit.
+    """Claim every slot due at ``now``; enqueue a run for each (atomically with the claim, or after commit).
 
     Returns the monitor ids enqueued and the ids whose slot was skipped
     because their previous run is still going.
@@ -93,8 +97,13 @@ def dispatch_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -
             won = _claim(due, busy=busy, now=now)
             to_run = [pk for pk in won if pk not in busy]
             if to_run:
-                # After commit: a worker must never see a slot whose claim rolled back.
-                transaction.on_commit(partial(enqueue_runs, to_run))
+                if _queue_shares_the_database():
+                    # The ORM broker's queue is a table in this database: the
+                    # claim and its tasks commit together, or neither does.
+                    enqueue_runs(to_run)
+                else:
+                    # After commit: a worker must never see a slot whose claim rolled back.
+                    transaction.on_commit(partial(enqueue_runs, to_run))
         enqueued += to_run
         skipped += [pk for pk in won if pk in busy]
         if len(due) < batch_size:
@@ -104,16 +113,28 @@ def dispatch_due(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -
     return enqueued, skipped
 
 
-def next_slot(interval_seconds: int, now: datetime) -> datetime:
-    """One interval after this claim: two runs are never closer than the interval, and
-    after downtime the monitor runs once, not once per missed slot. (A late tick
-    shifts the schedule by that lateness, at most one tick.)"""
-    return now + timedelta(seconds=interval_seconds)
-
-
 def _running_monitor_ids(monitor_ids: list[int]) -> set[int]:
     running = MonitorRun.objects.filter(monitor_id__in=monitor_ids, finished_at__isnull=True).order_by()
     return set(running.values_list("monitor_id", flat=True))
+
+
+def _next_slot_sql(now: datetime) -> tuple[str, list]:
+    """SQL for "one interval after this claim", computed per row from its own ``interval_seconds``.
+
+    One interval after the claim: two runs are never closer than the
+    interval, and after downtime the monitor runs once, not once per missed
+    slot (a late tick shifts the schedule by that lateness, at most one
+    tick). Computed in SQL so the UPDATE's cost does not grow with a
+    per-row CASE of literal times.
+    """
+    interval = connection.ops.quote_name("interval_seconds")
+    if connection.vendor == "sqlite":
+        # SQLite keeps datetimes as text ("YYYY-MM-DD HH:MM:SS[.ffffff]"); adding
+        # whole seconds leaves the fraction of a second unchanged, so append it.
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        whole, dot, fraction = stamp.partition(".")
+        return f"strftime('%%Y-%%m-%%d %%H:%%M:%%S', %s, '+' || {interval} || ' seconds') || %s", [whole, dot + fraction]
+    return f"%s + {interval} * INTERVAL '1 second'", [now]
 
 
 def _claim(due: list[tuple[int, int]], *, busy: set[int], now: datetime) -> list[int]:
@@ -131,19 +152,15 @@ def _claim(due: list[tuple[int, int]], *, busy: set[int], now: datetime) -> list
         qn(Monitor._meta.db_table), qn("id"), qn("next_run_at"), qn("skipped_slots"), qn("enabled"),
     )
     ids = [monitor_id for monitor_id, _ in due]
-    cases, params = [], []
-    for monitor_id, interval in due:
-        cases.append("WHEN %s THEN %s")
-        params += [monitor_id, ops.adapt_datetimefield_value(next_slot(interval, now))]
+    next_sql, params = _next_slot_sql(now)
     busy_ids = [monitor_id for monitor_id in ids if monitor_id in busy]
-    skip_increment = "0"
+    skipped_sql = ""
     if busy_ids:
-        skip_increment = f"CASE WHEN {pk} IN ({', '.join(['%s'] * len(busy_ids))}) THEN 1 ELSE 0 END"
+        skipped_sql = f", {skipped_col} = {skipped_col} + CASE WHEN {pk} IN ({', '.join(['%s'] * len(busy_ids))}) THEN 1 ELSE 0 END"
         params += busy_ids
     params += ids + [True, ops.adapt_datetimefield_value(now)]
     sql = (
-        f"UPDATE {table} SET {next_run} = CASE {pk} {' '.join(cases)} END, "
-        f"{skipped_col} = {skipped_col} + {skip_increment} "
+        f"UPDATE {table} SET {next_run} = {next_sql}{skipped_sql} "
         f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) AND {enabled} = %s "
         f"AND {next_run} <= %s RETURNING {pk}"
     )
@@ -169,6 +186,10 @@ class _PackageCollector(Broker):
 def broker() -> Broker:
     """The configured broker, built once per process (a Redis broker keeps its connection pool)."""
     return get_broker()
+
+
+def _queue_shares_the_database() -> bool:
+    return isinstance(broker(), ORM) and Conf.ORM == DEFAULT_DB_ALIAS
 
 
 def enqueue_runs(monitor_ids: list[int]) -> None:
