@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone as django_timezone  # MaintenanceWindow has a field named timezone
 
 from monitors.models import Monitor
 
@@ -95,6 +96,11 @@ class AlertState(models.Model):
     @property
     def has_webhook_secret(self) -> bool:
         return bool(self.webhook_secret)
+
+    @property
+    def is_silenced(self) -> bool:
+        """A silence is on now (``silenced_until`` stays set after it ends; only a future time counts)."""
+        return bool(self.silenced_until and self.silenced_until > django_timezone.now())
 
 
 class MaintenanceWindow(models.Model):

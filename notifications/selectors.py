@@ -26,6 +26,11 @@ def remediations_in_last_hour(monitor, now: datetime) -> int:
     ).exclude(outcome=Delivery.Outcome.SKIPPED).count()
 
 
+def alert_state_of(monitor) -> AlertState | None:
+    """The monitor's alert state for display (silence, secret age), without the secret; None before its first run."""
+    return AlertState.objects.filter(monitor=monitor).defer("webhook_secret").first()
+
+
 def webhook_secret_for(monitor) -> str:
     """The secret that signs this monitor's webhooks ("" when none was generated: sent unsigned)."""
     return AlertState.objects.filter(monitor=monitor).values_list("webhook_secret", flat=True).first() or ""

@@ -8,8 +8,9 @@ changes the run: every attempt (or decision to hold one back) is a Delivery.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,19 @@ from notifications.models import AlertState, Delivery, MaintenanceWindow
 from notifications.signing import new_secret
 
 logger = logging.getLogger(__name__)
+
+# The longest silence the page and the API accept: a forgotten one must not mute a monitor for ever.
+SILENCE_MAX = timedelta(days=30)
+SILENCE_MAX_MINUTES = int(SILENCE_MAX.total_seconds() // 60)
+
+
+def validate_silence_until(until: datetime) -> None:
+    """A silence the page or the API asks for ends in the future, at most SILENCE_MAX from now (field validator)."""
+    now = timezone.now()
+    if until <= now:
+        raise ValidationError("Must be in the future.")
+    if until > now + SILENCE_MAX:
+        raise ValidationError(f"Must be at most {SILENCE_MAX.days} days from now.")
 
 
 def remediate(monitor, run) -> list[Delivery]:

@@ -1,4 +1,4 @@
-"""API views for running monitors and reading runs: run-once, status, run history."""
+"""API views for running monitors and reading runs: run-once, status, run history; a monitor's silence and webhook secret."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from logmonitor.openapi import CONFLICT, ERROR, THROTTLED
 from logmonitor.throttling import ExpensiveActionThrottle
 from monitors.models import Monitor
 from monitors.serializers import MonitorCollectionSerializer
+from notifications import services as notification_services
 from runs import selectors
 from runs.digest import digest_preview
 from runs.models import MonitorRun
@@ -22,8 +23,10 @@ from runs.serializers import (
     RunDetailSerializer,
     RunFilterSerializer,
     RunSerializer,
+    SilenceSerializer,
     UsageFilterSerializer,
     UsageSerializer,
+    WebhookSecretSerializer,
 )
 
 RUN_ONCE = (
@@ -88,6 +91,50 @@ class MonitorRunActionsViewSet(viewsets.GenericViewSet):
     def all_statuses(self, request):
         page = self.paginate_queryset(selectors.monitor_statuses().order_by("name"))
         return self.get_paginated_response(MonitorStatusSerializer(page, many=True).data)
+
+
+SILENCE = (
+    "Sends nothing for this monitor (notifications and remediation incidents) until `until`, or for `minutes` from now: "
+    "give exactly one. Held-back messages are recorded as `skipped` deliveries; if the monitor is still bad when the "
+    "silence ends, one message goes out at the next run. Answers with the monitor's status snapshot."
+)
+WEBHOOK_SECRET = (
+    "Generates a new Standard Webhooks signing secret for this monitor's webhooks and incidents, replacing the old one. "
+    "This answer is the only place it is ever shown: no other endpoint, page or log returns it."
+)
+
+
+class MonitorAlertViewSet(viewsets.GenericViewSet):
+    """Silence a monitor, end its silence, rotate its webhook secret: each one call to notifications.services."""
+
+    queryset = Monitor.objects.only("id", "name")
+    serializer_class = SilenceSerializer
+    lookup_value_regex = r"\d+"
+
+    def snapshot(self, monitor: Monitor) -> Response:
+        return Response(MonitorStatusSerializer(selectors.monitor_statuses().get(pk=monitor.pk)).data)
+
+    @extend_schema(request=SilenceSerializer, responses={200: MonitorStatusSerializer}, summary="Silence notifications until a time", description=SILENCE)
+    @action(detail=True, methods=["post"])
+    def silence(self, request, pk=None):
+        monitor = self.get_object()
+        wanted = SilenceSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        notification_services.monitor_silence(monitor, until=wanted.validated_data["until"], reason=wanted.validated_data["reason"])
+        return self.snapshot(monitor)
+
+    @extend_schema(request=None, responses={200: MonitorStatusSerializer}, summary="End a silence now")
+    @action(detail=True, methods=["post"])
+    def unsilence(self, request, pk=None):
+        monitor = self.get_object()
+        notification_services.monitor_unsilence(monitor)
+        return self.snapshot(monitor)
+
+    @extend_schema(request=None, responses={201: WebhookSecretSerializer}, summary="Generate a new webhook secret (shown once)", description=WEBHOOK_SECRET)
+    @action(detail=True, methods=["post"], url_path="webhook-secret")
+    def webhook_secret(self, request, pk=None):
+        secret = notification_services.webhook_secret_rotate(self.get_object())
+        return Response(WebhookSecretSerializer({"secret": secret}).data, status=201, headers={"Cache-Control": "no-store"})
 
 
 class MonitorRunViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

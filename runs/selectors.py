@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -119,13 +119,20 @@ def last_finished_at():
 
 
 def monitor_statuses() -> QuerySet[Monitor]:
-    """Monitors with ``running`` and ``last_run_id`` annotated: one query for any number of them."""
+    """Monitors with ``running``, ``last_run_id``, ``silenced_until`` and ``silence_reason`` annotated: one query for any number.
+
+    The silence comes from the alert state through a LEFT JOIN (never its webhook secret) and only while it lasts:
+    an ended silence reads as null / "".
+    """
     runs = MonitorRun.objects.filter(monitor=OuterRef("pk"))
+    silenced = Q(alert_state__silenced_until__gt=timezone.now())  # the app clock, as notifications.selectors.mute_reason uses
     return Monitor.objects.only(
         "id", "name", "enabled", "interval_seconds", "last_run_at", "state", "state_since", "next_run_at", "skipped_slots"
     ).annotate(
         running=Exists(runs.filter(finished_at__isnull=True)),
         last_run_id=Subquery(runs.order_by("-started_at", "-id").values("id")[:1]),
+        silenced_until=Case(When(silenced, then=F("alert_state__silenced_until")), default=None),
+        silence_reason=Case(When(silenced, then=F("alert_state__silence_reason")), default=Value(""), output_field=CharField()),
     )
 
 

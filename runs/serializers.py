@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from monitors.models import Monitor
 from monitors.serializers import FloorSerializer
 from notifications.models import Delivery
+from notifications.services import SILENCE_MAX_MINUTES, validate_silence_until
 from runs.models import MonitorRun
 
 
@@ -99,11 +103,36 @@ class MonitorStatusSerializer(serializers.ModelSerializer):
     status_since = serializers.DateTimeField(source="state_since", allow_null=True)
     running = serializers.BooleanField(help_text="A run is in progress now.")
     last_run_id = serializers.IntegerField(allow_null=True, help_text="The newest run, finished or not.")
+    silenced_until = serializers.DateTimeField(allow_null=True, read_only=True, help_text="Nothing is sent until then; null when not silenced.")
+    silence_reason = serializers.CharField(read_only=True, help_text="Why it is silenced; empty when not silenced or no reason was given.")
 
     class Meta:
         model = Monitor
         fields = [
             "monitor_id", "name", "enabled", "interval_seconds", "last_run_at", "status", "status_since",
-            "next_run_at", "running", "last_run_id", "skipped_slots",
+            "next_run_at", "running", "last_run_id", "skipped_slots", "silenced_until", "silence_reason",
         ]
         read_only_fields = fields
+
+
+class SilenceSerializer(serializers.Serializer):
+    """How long to send nothing: exactly one of ``until`` and ``minutes``."""
+
+    until = serializers.DateTimeField(
+        required=False, validators=[validate_silence_until], help_text=f"When the silence ends (ISO 8601): in the future, at most {SILENCE_MAX_MINUTES // 1440} days ahead."
+    )
+    minutes = serializers.IntegerField(required=False, min_value=1, max_value=SILENCE_MAX_MINUTES, help_text="Or: for this many minutes from now.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="", help_text="Shown with the silence and in held-back deliveries.")
+
+    def validate(self, attrs):
+        given = [name for name in ("until", "minutes") if name in attrs]
+        if len(given) != 1:
+            message = "Give exactly one of until and minutes."
+            raise serializers.ValidationError({name: [message] for name in (given or ["until", "minutes"])})
+        if "minutes" in attrs:
+            attrs["until"] = timezone.now() + timedelta(minutes=attrs.pop("minutes"))
+        return attrs
+
+
+class WebhookSecretSerializer(serializers.Serializer):
+    secret = serializers.CharField(read_only=True, help_text="whsec_ + base64 key. Shown in this answer only; keep it now.")

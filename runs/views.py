@@ -1,4 +1,4 @@
-"""Pages: the dashboard, a monitor with its history, "run now", and one run's report.
+"""Pages: the dashboard, a monitor with its history, "run now", silences and secrets, and one run's report.
 
 Thin: selectors read, ``runs.pipeline.run_monitor`` runs (the same call as
 the API's run-once and ``manage.py runmonitor``).
@@ -13,12 +13,16 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from monitors.forms import DashboardFilterForm
 from monitors.models import Monitor
 from monitors.templatetags.ui import split_log_sections, status_label
 from monitors.views import is_fetch, staff_required
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
+from notifications.forms import SilenceForm
 from runs import selectors
 from runs.digest import digest_preview
 from runs.llm import provider_name_for
@@ -75,6 +79,8 @@ def monitor_detail(request, pk):
         "status_choices": [*MonitorRun.Status.choices, ("running", "Running")],
         "timeline": selectors.status_timeline(monitor),
         "running": selectors.monitor_runs(monitor, status="running").first(),
+        "alert_state": notification_selectors.alert_state_of(monitor),
+        "silence_form": SilenceForm(auto_id="silence_%s"),
     })
 
 
@@ -101,6 +107,41 @@ def monitor_preview(request, pk):
     return render(request, "monitors/monitor_preview.html", {
         "monitor": monitor, "collection": seen.collection, "digest": seen, "provider": provider_name_for(monitor),
     })
+
+
+@staff_required
+@require_POST
+def monitor_silence(request, pk):
+    """Send nothing for the monitor for a while (1 h, 4 h, 24 h or until a time)."""
+    monitor = get_object_or_404(Monitor, pk=pk)
+    form = SilenceForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{form[name].label if name in form.fields else name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        messages.error(request, f"Not silenced. {problems}")
+        return redirect("runs:monitor", pk=pk)
+    state = notification_services.monitor_silence(monitor, until=form.silenced_until(), reason=form.cleaned_data["reason"])
+    until = timezone.localtime(state.silenced_until).strftime("%Y-%m-%d %H:%M")
+    messages.success(request, f"'{monitor}' is silenced until {until}: nothing is sent until then.")
+    return redirect("runs:monitor", pk=pk)
+
+
+@staff_required
+@require_POST
+def monitor_unsilence(request, pk):
+    monitor = get_object_or_404(Monitor, pk=pk)
+    notification_services.monitor_unsilence(monitor)
+    messages.success(request, f"'{monitor}' is no longer silenced; a problem still going is told at the next run.")
+    return redirect("runs:monitor", pk=pk)
+
+
+@staff_required
+@require_POST
+@never_cache  # nor in the browser's cache: Back must not show the secret again
+def monitor_webhook_secret(request, pk):
+    """Generate a new signing secret and show it in this answer only: it is not put in a message, the session or a log."""
+    monitor = get_object_or_404(Monitor, pk=pk)
+    secret = notification_services.webhook_secret_rotate(monitor)
+    return render(request, "runs/webhook_secret.html", {"monitor": monitor, "secret": secret})
 
 
 def _pretty(text: str) -> str:
