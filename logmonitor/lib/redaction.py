@@ -187,6 +187,18 @@ BUILTIN_RULES: tuple[Rule, ...] = (
         after_hint=re.compile(r"[\w.-]*[\"']?\s*[:=]"),
     ),
     Rule(
+        "secret",
+        # Command lines in logs: --password hunter2, --api-key=..., mysql -phunter2.
+        re.compile(
+            r"(?P<flag>--(?:password|passwd|pass|token|secret|api-key|apikey|auth-token|access-key|secret-key|client-secret)(?:\s+|=))"
+            r"(?P<value>[\"'][^\"'\n]*[\"']|[^\s\"']+)"
+            r"|(?P<mysql>\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p)(?P<mysql_value>[^\s\"']+)",
+            re.IGNORECASE,
+        ),
+        lambda m: f"{m.group('flag')}{marker('secret')}" if m.group("flag") else f"{m.group('mysql')}{marker('secret')}",
+        hints=("--pass", "--token", "--secret", "--api", "--auth-token", "--access-key", "--client-secret", "mysql", "mariadb"),
+    ),
+    Rule(
         "email",
         re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"),
         marker("email"),

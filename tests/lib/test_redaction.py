@@ -116,3 +116,23 @@ def test_it_finds_nothing_to_redact_in_the_bundled_samples_but_the_one_real_emai
 
     # Linux_2k.log names its kernel's builder, bhcompile@daffy.perf.redhat.com.
     assert counts == {"email": 1}
+
+
+@pytest.mark.parametrize(
+    "line, secret",
+    [
+        ("backup.sh --password hunter2 --user backup", "hunter2"),
+        ("deploy --token 'tok en-42' --env prod", "tok en-42"),
+        ("vault login --client-secret=s3cr3t-value", "s3cr3t-value"),
+        ("mysqldump -u root -pHunter2Pass shop > dump.sql", "Hunter2Pass"),
+    ],
+)
+def test_it_redacts_secrets_passed_as_command_line_flags(line, secret):
+    result = redact(line)
+    assert secret not in result.text
+    assert "[REDACTED:secret]" in result.text
+
+
+@pytest.mark.parametrize("line", ["ssh -p 2222 admin@bastion", "docker run -p 8080:80 nginx", "Failed password for root from 10.0.0.1 port 22 ssh2"])
+def test_flags_that_are_not_secrets_stay(line):
+    assert redact(line).text == line
