@@ -8,15 +8,7 @@ from monitors.collectors import collect_one
 from monitors.schemas import InputSpec
 from monitors.services import log_source_sample
 from tests.factories import LogSourceFactory
-from tests.fakes.docker_server import STDERR, STDOUT, DockerServer
-
-
-@pytest.fixture
-def engine(settings):
-    with DockerServer() as server:
-        settings.DOCKER_HOST = server.url
-        settings.DOCKER_TIMEOUT_SECONDS = 5
-        yield server
+from tests.fakes.docker_server import STDERR, STDOUT
 
 
 def docker_input(container, **options) -> InputSpec:

@@ -10,14 +10,6 @@ from monitors.collectors.file import tail_lines
 from monitors.schemas import InputSpec
 
 
-@pytest.fixture
-def root(tmp_path, settings):
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    settings.LOG_FILE_ROOTS = [str(logs)]
-    return logs
-
-
 def file_input(path, **options) -> InputSpec:
     return InputSpec(label="app", mode="file", path=str(path), **options)
 

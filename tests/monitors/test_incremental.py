@@ -12,23 +12,7 @@ from monitors.models import InputCursor
 from monitors.selectors import input_cursors
 from monitors.services import cursors_advance, validate_monitor_fields
 from tests.factories import MonitorFactory
-from tests.fakes.docker_server import START_NS, STDERR, STDOUT, DockerServer
-
-
-@pytest.fixture
-def root(tmp_path, settings):
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    settings.LOG_FILE_ROOTS = [str(logs)]
-    return logs
-
-
-@pytest.fixture
-def engine(settings):
-    with DockerServer() as server:
-        settings.DOCKER_HOST = server.url
-        settings.DOCKER_TIMEOUT_SECONDS = 5
-        yield server
+from tests.fakes.docker_server import START_NS, STDERR, STDOUT
 
 
 def append(path, text: str) -> None:
