@@ -1,7 +1,7 @@
 """Tell the remediation agent and people about a finished run; writes for silences, windows and secrets.
 
-``runs.pipeline.run_monitor`` calls ``remediate(monitor, run)`` then
-``notify(monitor, run)``. Neither raises for a delivery problem and neither
+``runs.pipeline.run_monitor`` calls ``tell(monitor, run)``: remediation
+first, then people. Neither raises for a delivery problem and neither
 changes the run: every attempt (or decision to hold one back) is a Delivery.
 """
 
@@ -36,17 +36,24 @@ def validate_silence_until(until: datetime) -> None:
         raise ValidationError(f"Must be at most {SILENCE_MAX.days} days from now.")
 
 
-def remediate(monitor, run) -> list[Delivery]:
+def tell(monitor, run) -> list[Delivery]:
+    """Hand the run to the remediation agent, then to people; a silence or window (read once) holds both back."""
+    now = timezone.now()
+    muted = selectors.mute_reason(monitor, now)
+    return remediate(monitor, run, now=now, muted=muted) + notify(monitor, run, now=now, muted=muted)
+
+
+def remediate(monitor, run, *, now: datetime, muted: str) -> list[Delivery]:
     """POST an incident when the monitor's remediation rules say so (or the opt-in ``resolved`` event)."""
     config = monitor.remediation
     if not (config.enabled and config.remediation_endpoint):
         return []
-    endpoint, now = config.remediation_endpoint, timezone.now()
+    endpoint = config.remediation_endpoint
     state = _alert_state(monitor)
     # The LLM's status after the severity floor: an OOM kill the LLM was talked out of still remediates.
     if policy.should_remediate(config, run.verdict_status):
         message = remediation.incident_message(monitor, run, config)
-        held_back = selectors.mute_reason(monitor, now)
+        held_back = muted
         sent = selectors.remediations_in_last_hour(monitor, now)
         if not held_back and sent >= config.max_per_hour:
             held_back = f"rate cap: {sent} incidents in the last hour (max_per_hour {config.max_per_hour})"
@@ -55,7 +62,7 @@ def remediate(monitor, run) -> list[Delivery]:
         AlertState.objects.filter(pk=state.pk).update(open_incident_id=message.identity)
         return [deliver("remediation", endpoint, message, monitor=monitor, run=run)]
     if policy.should_resolve(config, open_incident_id=state.open_incident_id, status=run.status):
-        if selectors.mute_reason(monitor, now):
+        if muted:
             return []  # keep the incident open; resolve after the mute
         message = remediation.resolved_message(monitor, run, incident_id=state.open_incident_id)
         AlertState.objects.filter(pk=state.pk).update(open_incident_id="")
@@ -63,11 +70,9 @@ def remediate(monitor, run) -> list[Delivery]:
     return []
 
 
-def notify(monitor, run) -> list[Delivery]:
+def notify(monitor, run, *, now: datetime, muted: str) -> list[Delivery]:
     """Email, text and webhook the monitor's recipients when its notification policy says so."""
     config = monitor.notification
-    now = timezone.now()
-    muted = selectors.mute_reason(monitor, now)
     with transaction.atomic():
         _alert_state(monitor)
         state = AlertState.objects.select_for_update().get(pk=monitor.pk)

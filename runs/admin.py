@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from monitors.admin import BADGE_MEDIA, MonitorAdmin
 from monitors.models import Monitor
-from monitors.templatetags.ui import duration, run_status, status_badge
+from monitors.templatetags.ui import duration, status_badge
 from notifications.models import Delivery
 from runs.models import MonitorRun
 from runs.pipeline import run_monitor
@@ -73,7 +73,7 @@ class MonitorRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def badge(self, obj):
-        return status_badge(run_status(obj))
+        return status_badge(obj.display_status)
 
     @admin.display(description="duration", ordering="duration_ms")
     def took(self, obj):

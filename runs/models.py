@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
+from monitors.collectors.window import split_sections
 from monitors.models import Monitor
 
 
@@ -83,6 +84,19 @@ class MonitorRun(models.Model):
     @property
     def is_running(self) -> bool:
         return self.finished_at is None
+
+    @property
+    def display_status(self) -> str:
+        """The status for people: ``running`` while the run has not finished."""
+        return "running" if self.is_running else self.status
+
+    def log_sections(self) -> tuple[str, list[dict]]:
+        """The stored logs cut back into their sections: (text before the first header, sections with ``text``)."""
+        sections = [dict(section) for section in self.sections or []]
+        texts = dict(split_sections(self.logs_text, [section.get("label", "") for section in sections]))
+        for section in sections:
+            section["text"] = texts.pop(section.get("label", ""), "")
+        return texts.get("", ""), sections
 
     @property
     def verdict_status(self) -> str:

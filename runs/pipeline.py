@@ -61,6 +61,5 @@ def run_monitor(monitor: Monitor, *, trigger: str = MonitorRun.Trigger.SCHEDULE)
             services.run_fail(run, f"Unexpected error: {exc!r}", digest=seen, provider=provider_name)
 
     if not run.llm_skipped:  # nothing new was read, so there is nothing new to tell
-        notifications.remediate(monitor, run)
-        notifications.notify(monitor, run)
+        notifications.tell(monitor, run)  # remediation first, then people
     return run

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from monitors.forms import DashboardFilterForm
 from monitors.models import Monitor
-from monitors.templatetags.ui import split_log_sections, status_label
+from monitors.templatetags.ui import status_label
 from monitors.views import is_fetch, staff_required
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
@@ -157,15 +157,12 @@ def run_detail(request, pk):
     run = selectors.run_for_report(pk)
     if run is None:
         raise Http404("No such run.")
-    sections = [dict(section) for section in run.sections or []]
-    texts = dict(split_log_sections(run.logs_text, [s.get("label", "") for s in sections]))
-    for section in sections:
-        section["text"] = texts.pop(section.get("label", ""), "")
+    preamble, sections = run.log_sections()
     return render(request, "runs/run_detail.html", {
         "run": run,
         "monitor": run.monitor,
         "sections": sections,
-        "preamble": texts.get(""),  # a window marker, or text whose header the window cut
+        "preamble": preamble,  # a window marker, or text whose header the window cut
         "llm_request": _pretty(run.llm_request),
         "llm_response": _pretty(run.llm_response),
         "deliveries": run.deliveries.all(),

@@ -125,3 +125,21 @@ def join_sections(sections: list[Section], window: WindowConfig) -> Collection:
     return Collection(
         sections=sections, logs_text=text, truncated_lines=cut_lines + hard_lines, truncated_chars=cut_chars + hard_chars
     )
+
+
+def split_sections(logs_text: str, labels: list[str]) -> list[tuple[str, str]]:
+    """Cut the joined ``[LABEL]`` text back into (label, text) pairs, in order.
+
+    Text before the first known header (a window marker, or the tail of a
+    section whose header was cut) is kept under an empty label.
+    """
+    if not logs_text:
+        return []
+    known = {f"[{label}]" for label in labels}
+    pairs: list[tuple[str, list[str]]] = [("", [])]
+    for line in logs_text.split("\n"):
+        if line in known:
+            pairs.append((line[1:-1], []))
+        else:
+            pairs[-1][1].append(line)
+    return [(label, "\n".join(lines).strip("\n")) for label, lines in pairs if label or "".join(lines).strip()]

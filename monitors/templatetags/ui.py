@@ -1,4 +1,4 @@
-"""Template helpers for the pages and the admin: status labels, readable reports, the status chart.
+"""Template helpers for the pages and the admin: status labels, times, readable reports.
 
 Model text (summaries, reports, recommendations, logs) is never trusted as
 HTML: ``report_html`` escapes every piece before it adds its own tags.
@@ -10,7 +10,6 @@ import re
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.html import escape
@@ -40,12 +39,6 @@ def status_symbol(status: str) -> str:
 def status_badge(status: str) -> str:
     """The badge HTML for Python callers (the admin), same markup as includes/status_badge.html."""
     return render_to_string("includes/status_badge.html", {"status": status or ""})
-
-
-@register.filter
-def run_status(run) -> str:
-    """A run's status for display: ``running`` while it has not finished."""
-    return "running" if run.finished_at is None else run.status
 
 
 @register.filter
@@ -139,60 +132,3 @@ def report_html(text: str) -> str:
         return ""
     blocks = re.split(r"\n\s*\n", str(text).replace("\r\n", "\n").strip())
     return mark_safe("".join(_block(block.split("\n")) for block in blocks))
-
-
-def split_log_sections(logs_text: str, labels: list[str]) -> list[tuple[str, str]]:
-    """Cut the joined ``[LABEL]`` text back into (label, text) pairs, in order.
-
-    Text before the first known header (a window marker, or the tail of a
-    section whose header was cut) is kept under an empty label.
-    """
-    if not logs_text:
-        return []
-    known = {f"[{label}]" for label in labels}
-    pairs: list[tuple[str, list[str]]] = [("", [])]
-    for line in logs_text.split("\n"):
-        if line in known:
-            pairs.append((line[1:-1], []))
-        else:
-            pairs[-1][1].append(line)
-    return [(label, "\n".join(lines).strip("\n")) for label, lines in pairs if label or "".join(lines).strip()]
-
-
-CHART_WIDTH, CHART_LANE, CHART_LEFT = 640, 22, 70
-CHART_LANES = ("ok", "warn", "alert", "error")
-
-
-@register.inclusion_tag("runs/includes/status_chart.html")
-def status_chart(runs: list) -> dict:
-    """Runs (oldest first) as marks in one lane per status, one column per run.
-
-    Evenly spaced rather than placed by start time: runs seconds apart
-    (run now, retries) would otherwise hide behind each other.
-    """
-    plot = CHART_WIDTH - CHART_LEFT - 10
-    step = plot / max(len(runs), 1)
-    width = max(2.0, min(12.0, step - 1))
-    marks = []
-    for index, run in enumerate(runs):
-        lane = CHART_LANES.index(run.status) if run.status in CHART_LANES else 3
-        marks.append({
-            "x": round(CHART_LEFT + index * step + (step - width) / 2, 1),
-            "y": 6 + lane * CHART_LANE,
-            "w": round(width, 1),
-            "status": run.status,
-            "url": reverse("runs:run", args=[run.pk]),
-            "title": f"{run.started_at:%Y-%m-%d %H:%M} {status_label(run.status)}: {run.summary[:120]}",
-        })
-    counts = {lane: sum(1 for run in runs if run.status == lane) for lane in CHART_LANES}
-    return {
-        "marks": marks,
-        "first_at": runs[0].started_at if runs else None,
-        "last_at": runs[-1].started_at if runs else None,
-        "lanes": [{"status": s, "y": 6 + i * CHART_LANE, "count": counts[s]} for i, s in enumerate(CHART_LANES)],
-        "width": CHART_WIDTH,
-        "height": 10 + len(CHART_LANES) * CHART_LANE,
-        "left": CHART_LEFT,
-        "lane_height": CHART_LANE - 6,
-        "summary": ", ".join(f"{counts[s]} {status_label(s)}" for s in CHART_LANES),
-    }

@@ -138,5 +138,5 @@ def test_notifying_twice_for_one_run_counts_it_once(receiver):
     monitor = MonitorFactory(llm_provider="scripted", inputs=inputs_saying("CRITICAL"), notification_config={"webhook_urls": [receiver.url()]})
     run = run_monitor(monitor)
 
-    assert services.notify(monitor, run) == []
+    assert services.tell(monitor, run) == []
     assert len(receiver.received) == 1

@@ -47,3 +47,17 @@ def test_a_scheduled_run_leaves_the_claimed_schedule_alone():
 
     monitor.refresh_from_db()
     assert monitor.next_run_at is None
+
+
+def test_a_finished_run_cuts_its_stored_logs_back_into_their_sections():
+    monitor = MonitorFactory(inputs=[
+        {"label": "first", "mode": "command", "command": "echo one"},
+        {"label": "second", "mode": "command", "command": "printf 'two\\nthree\\n'"},
+    ])
+    run = run_monitor(monitor)
+
+    preamble, sections = run.log_sections()
+
+    assert preamble == ""
+    assert [(s["label"], s["text"]) for s in sections] == [("first", "one"), ("second", "two\nthree")]
+    assert run.display_status == "ok"
